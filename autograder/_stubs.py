@@ -1,0 +1,74 @@
+"""Generating the student stubs from the reference solution.
+
+The reference modules are the single source of the contract: signatures and
+docstrings are written once, there.  A stub is its reference module with every
+public function body replaced by `raise NotImplementedError`, private helpers
+(names starting with `_`) removed, and relative imports of sibling modules
+turned into the plain-name imports students use (`from activations import relu`).
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from ._course import course_root, load_parts
+
+_RELATIVE_IMPORT = re.compile(r"^(\s*)from \.(\w+) import ", re.MULTILINE)
+
+
+def make_stub(reference_source: str) -> str:
+    """Return the stub source for one reference module's source."""
+    lines = reference_source.splitlines()
+    edits: list[tuple[int, int, list[str]]] = []  # (first line, last line, replacement), 1-based, inclusive
+
+    def visit(body: list[ast.stmt]) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name.startswith("_") \
+                    and not node.name.startswith("__"):
+                first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
+                last = node.end_lineno
+                while last < len(lines) and not lines[last].strip():
+                    last += 1  # swallow the blank lines after a removed helper
+                edits.append((first, last, []))
+            elif isinstance(node, ast.FunctionDef):
+                has_docstring = ast.get_docstring(node) is not None
+                statements = node.body[1:] if has_docstring else node.body
+                if statements:
+                    indent = " " * statements[0].col_offset
+                    edits.append((statements[0].lineno, node.end_lineno, [f"{indent}raise NotImplementedError"]))
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body)
+
+    visit(ast.parse(reference_source).body)
+    for first, last, replacement in sorted(edits, reverse=True):
+        lines[first - 1:last] = replacement
+    stub = "\n".join(lines).rstrip() + "\n"
+    return _RELATIVE_IMPORT.sub(r"\1from \2 import ", stub)
+
+
+def stub_files() -> dict[Path, str]:
+    """Every stub path in assignments/ with the text it should have."""
+    root = course_root()
+    files = {}
+    for part in load_parts():
+        for module in part.modules:
+            source = (root / "reference" / part.name / f"{module}.py").read_text(encoding="utf-8")
+            files[part.folder / f"{module}.py"] = make_stub(source)
+    return files
+
+
+def outdated_stubs() -> list[Path]:
+    """Stubs whose committed text differs from what the reference generates."""
+    return [path for path, text in stub_files().items()
+            if not path.is_file() or path.read_text(encoding="utf-8") != text]
+
+
+def write_stubs() -> list[Path]:
+    """Regenerate every outdated stub; return the paths written."""
+    written = []
+    for path, text in stub_files().items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    return written

@@ -1,0 +1,129 @@
+"""Loading YAML files with the line and column of every value.
+
+Schema errors must point at the exact place in the user's file
+(`quizzes/week5.yaml:42:7: ...`), so the loader keeps, next to the plain data,
+a map from each value's path (a tuple of keys and list indices) to its position.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from ._errors import UserError, UserErrors
+
+KeyPath = tuple  # a path into the data: keys (str) and list indices (int)
+
+
+@dataclass
+class LocatedYaml:
+    """YAML data plus the 1-based (line, column) of each value, keyed by its path."""
+
+    path: Path
+    data: Any
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, key_path: KeyPath) -> tuple[int, int]:
+        """Position of the value at key_path, or of its closest located ancestor."""
+        key_path = tuple(key_path)
+        while key_path not in self.positions and key_path:
+            key_path = key_path[:-1]
+        return self.positions.get(key_path, (1, 1))
+
+    def error(self, key_path: KeyPath, message: str) -> UserError:
+        line, column = self.position(key_path)
+        return UserError(message, self.path, line, column)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a key repeated in the same mapping."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            mark = key_node.start_mark
+            raise UserError(f"duplicate key {key!r}", loader.name, mark.line + 1, mark.column + 1)
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _collect_positions(node, key_path, positions, loader):
+    positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            _collect_positions(value_node, key_path + (key,), positions, loader)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_positions(item, key_path + (index,), positions, loader)
+
+
+def load_yaml(path: str | Path) -> LocatedYaml:
+    """Parse a YAML file; every problem becomes a located `UserError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read file ({exc.__class__.__name__}: {exc})", path) from None
+    loader = _UniqueKeyLoader(text)
+    loader.name = str(path)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return LocatedYaml(path, None, {(): (1, 1)})
+        data = loader.construct_document(node)
+        positions: dict[KeyPath, tuple[int, int]] = {}
+        _collect_positions(node, (), positions, loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise UserError(f"invalid YAML: {exc.problem or exc.context}", path, line, column) from None
+    except yaml.YAMLError as exc:
+        raise UserError(f"invalid YAML: {exc}", path) from None
+    finally:
+        loader.dispose()
+    return LocatedYaml(path, data, positions)
+
+
+def validate(document: LocatedYaml, schema: dict) -> None:
+    """Check the document against a JSON Schema; raise every problem, located, at once."""
+    validator = jsonschema.Draft202012Validator(schema)
+    problems = sorted(validator.iter_errors(document.data), key=lambda e: document.position(e.absolute_path))
+    if problems:
+        raise UserErrors([document.error(_problem_path(problem), _describe(problem))
+                          for problem in problems])
+
+
+def _problem_path(problem: jsonschema.ValidationError) -> KeyPath:
+    """Where to point for a problem: at an unexpected key itself rather than its parent."""
+    path = tuple(problem.absolute_path)
+    if problem.validator == "additionalProperties" and isinstance(problem.instance, dict):
+        allowed = set(problem.schema.get("properties", {}))
+        extras = [key for key in problem.instance if key not in allowed]
+        if extras:
+            return path + (extras[0],)
+    return path
+
+
+def _describe(problem: jsonschema.ValidationError) -> str:
+    """A short, user-facing wording of a jsonschema error."""
+    where = ".".join(str(part) for part in problem.absolute_path) or "top level"
+    if problem.validator == "additionalProperties":
+        return f"{where}: {problem.message}"
+    if problem.validator == "required":
+        return f"{where}: {problem.message}"
+    if problem.validator == "enum":
+        allowed = ", ".join(repr(value) for value in problem.validator_value)
+        return f"{where}: {problem.instance!r} is not one of {allowed}"
+    return f"{where}: {problem.message}"

@@ -1,0 +1,1 @@
+"""Reference solution, part `nn`."""

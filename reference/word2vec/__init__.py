@@ -1,0 +1,1 @@
+"""Reference solution, part `word2vec`."""

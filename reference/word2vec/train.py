@@ -1,0 +1,116 @@
+"""Training skip-gram with negative sampling (SGNS), one pair at a time.
+
+Two embedding matrices are learned: W_in (V, E) holds the input vector v_w of
+every word (the embeddings we keep), W_out (V, E) its output vector u_w.
+"""
+import numpy as np
+
+from .losses import neg_sampling_loss_and_grad
+from .pairs import skipgram_pairs
+from .sampler import NegativeSampler
+
+
+def skipgram_step(W_in, W_out, center, context, negatives, lr):
+    """One SGD step of skip-gram with negative sampling on one pair.
+
+    Computes the negative-sampling loss of (center, context) with the given
+    negatives, then moves v_center, u_context and every u_negative against their
+    gradients.  All gradients are computed from the weights before the step.
+
+    Inputs:
+    - W_in: ndarray (V, E), float64, updated IN PLACE (row `center` only).
+    - W_out: ndarray (V, E), float64, updated IN PLACE (rows `context` and `negatives`).
+    - center: int, the center word id.
+    - context: int, the true context word id.
+    - negatives: ndarray (K,), int, negative word ids.  An id repeated in
+      `negatives` receives its update once per occurrence (with numpy, note that
+      W_out[ids] -= ... applies a repeated index only once; np.add.at does not).
+    - lr: float, the learning rate.
+
+    Returns:
+    - float: the loss before the step.
+    """
+    negatives = np.asarray(negatives, dtype=np.int64)
+    loss, grad_v_c, grad_u_o, grad_U_neg = neg_sampling_loss_and_grad(
+        W_in[center], W_out[context], W_out[negatives])
+    W_in[center] -= lr * grad_v_c
+    W_out[context] -= lr * grad_u_o
+    np.add.at(W_out, negatives, -lr * grad_U_neg)
+    return loss
+
+
+def _draw_negatives(sampler, contexts, k):
+    """Draw k negatives for each context word at once, redrawing any that equal it."""
+    negatives = sampler.sample(len(contexts) * k).reshape(len(contexts), k)
+    clashes = negatives == contexts[:, None]
+    while clashes.any():
+        rows = np.nonzero(clashes)[0]
+        negatives[clashes] = [sampler.sample(1, exclude=contexts[row])[0] for row in rows]
+        clashes = negatives == contexts[:, None]
+    return negatives
+
+
+def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    """Train skip-gram embeddings with negative sampling on a sequence of word ids.
+
+    Every epoch goes through all skip-gram pairs of `ids` (skipgram_pairs) in a
+    new random order and makes one skipgram_step per pair, with k negatives drawn
+    from the count^0.75 noise distribution of `ids` (never the true context word).
+
+    Inputs:
+    - ids: ndarray (n,), int, entries in 0 … vocab_size-1.
+    - vocab_size: int V.
+    - dim: int E, the embedding size.
+    - window: int, context words on each side.
+    - k: int, negatives per pair.
+    - epochs: int.
+    - lr: float, the learning rate.
+    - seed: int; the same seed must give the same result.
+
+    Returns a tuple (W_in, W_out, losses):
+    - W_in: ndarray (V, E), float64, the trained input vectors (the embeddings).
+    - W_out: ndarray (V, E), float64, the trained output vectors.
+    - losses: list of `epochs` floats, the mean loss over the pairs of each epoch.
+
+    Initialise W_in with small random values (for example uniform in
+    [-0.5/E, 0.5/E]) and W_out with zeros.
+    """
+    rng = np.random.default_rng(seed)
+    ids = np.asarray(ids, dtype=np.int64)
+    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
+    W_out = np.zeros((vocab_size, dim))
+    sampler = NegativeSampler(np.bincount(ids, minlength=vocab_size), seed=int(rng.integers(2**32)))
+    pairs = skipgram_pairs(ids, window)
+    losses = []
+    for _ in range(epochs):
+        shuffled = pairs[rng.permutation(len(pairs))]
+        negatives = _draw_negatives(sampler, shuffled[:, 1], k)
+        total = 0.0
+        for (center, context), pair_negatives in zip(shuffled, negatives):
+            total += skipgram_step(W_in, W_out, center, context, pair_negatives, lr)
+        losses.append(total / max(len(pairs), 1))
+    return W_in, W_out, losses
+
+
+def most_similar(W, word_id, topn):
+    """The words whose vectors are closest to word_id's by cosine similarity.
+
+    cos(a, b) = a·b / (‖a‖·‖b‖); a zero vector has similarity 0 with everything.
+
+    Inputs:
+    - W: ndarray (V, E), float64, one embedding per row.
+    - word_id: int.
+    - topn: int, how many words to return.
+
+    Returns:
+    - list of min(topn, V-1) tuples (other_id: int, similarity: float), most similar
+      first.  word_id itself is never in the list.  Ties may come in any order.
+    """
+    norms = np.linalg.norm(W, axis=1)
+    safe_norms = np.where(norms > 0, norms, 1.0)
+    similarities = (W @ W[word_id]) / (safe_norms * safe_norms[word_id])
+    similarities[norms == 0] = 0.0
+    if norms[word_id] == 0:
+        similarities[:] = 0.0
+    order = [int(other) for other in np.argsort(-similarities, kind="stable") if other != word_id]
+    return [(other, float(similarities[other])) for other in order[:topn]]

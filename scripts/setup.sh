@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Set up everything the project needs on a fresh machine, idempotently:
+# system packages (bubblewrap for the sandbox, chromium for browser tests) when
+# running as root on Debian, then a virtual environment in .venv with the
+# package installed in editable mode with all its extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_packages=()
+command -v bwrap >/dev/null 2>&1 || need_packages+=(bubblewrap)
+command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+if [ ${#need_packages[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "setup: installing ${need_packages[*]} with apt-get" >&2
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_packages[@]}" >/dev/null
+    else
+        echo "setup: warning: ${need_packages[*]} missing and cannot be installed here; the sandbox or browser tests will not run" >&2
+    fi
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[all]'
+    rm -f .venv/.installed-*
+    touch "$stamp"
+fi
