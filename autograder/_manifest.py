@@ -23,6 +23,7 @@ _FUNCTION_SCHEMA = {
         "points": {"type": "number", "exclusiveMinimum": 0},
         "example_points": {"type": "number", "minimum": 0},
         "call_seconds": {"type": "number", "exclusiveMinimum": 0},
+        "unordered": {"enum": ["rows", "items"]},
         "weights": {
             "type": "object",
             "propertyNames": {"pattern": "^test_"},
@@ -115,6 +116,7 @@ class FunctionSpec:
     call_seconds: float
     examples: tuple[Example, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    unordered: str | None = None    # "rows" or "items": the order of the result is not graded
 
     @property
     def qualified_name(self) -> str:
@@ -171,6 +173,7 @@ def load_part(manifest_path: Path) -> Part:
                                        note=example.get("note", ""))
                                for example in spec.get("examples", [])),
                 weights=dict(spec.get("weights", {})),
+                unordered=spec.get("unordered"),
             ))
     return Part(name=data["part"], title=data["title"], order=data.get("order", 99),
                 folder=manifest_path.parent, limits=limits, functions=tuple(functions))

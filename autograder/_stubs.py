@@ -47,6 +47,30 @@ def make_stub(reference_source: str) -> str:
     return _RELATIVE_IMPORT.sub(r"\1from \2 import ", stub)
 
 
+def parameter_names(parts) -> dict[tuple[str, str], list[str]]:
+    """(module, function or method) → parameter names, read from the stubs without importing them.
+
+    Methods are listed under their own name, without `self`; a class is listed
+    with the parameters of its __init__.
+    """
+    names: dict[tuple[str, str], list[str]] = {}
+    for part in parts:
+        for module in part.modules:
+            path = part.folder / f"{module}.py"
+            if not path.is_file():
+                continue
+            for node in ast.parse(path.read_text(encoding="utf-8")).body:
+                if isinstance(node, ast.FunctionDef):
+                    names[(module, node.name)] = [arg.arg for arg in node.args.args]
+                elif isinstance(node, ast.ClassDef):
+                    for method in node.body:
+                        if isinstance(method, ast.FunctionDef):
+                            parameters = [arg.arg for arg in method.args.args][1:]
+                            key = node.name if method.name == "__init__" else method.name
+                            names[(module, key)] = parameters
+    return names
+
+
 def stub_files() -> dict[Path, str]:
     """Every stub path in assignments/ with the text it should have."""
     root = course_root()

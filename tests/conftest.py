@@ -1,12 +1,43 @@
 """Shared fixtures of the project's own test suite."""
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+
 import pytest
 
-from autograder._course import load_reference
+from autograder._course import course_root, load_parts, load_reference
+
+_RELATIVE_IMPORT = re.compile(r"^from \.(\w+) import ", re.MULTILINE)
+
+
+def reference_as_submission(folder: Path, parts=("nn", "word2vec", "scaling")) -> Path:
+    """Write the reference solution as a student would hand it in: <part>/<module>.py, plain imports."""
+    root = course_root()
+    for part in load_parts(list(parts)):
+        (folder / part.name).mkdir(parents=True, exist_ok=True)
+        for module in part.modules:
+            source = (root / "reference" / part.name / f"{module}.py").read_text()
+            (folder / part.name / f"{module}.py").write_text(_RELATIVE_IMPORT.sub(r"from \1 import ", source))
+    return folder
 
 
 @pytest.fixture(scope="session")
 def ref():
     """ref(part, module) → the reference module, loaded as the grader loads it."""
     return load_reference
+
+
+@pytest.fixture(scope="session")
+def reference_submission(tmp_path_factory) -> Path:
+    return reference_as_submission(tmp_path_factory.mktemp("reference-submission"))
+
+
+@pytest.fixture(scope="session")
+def stub_submission(tmp_path_factory) -> Path:
+    """The untouched stubs, handed in as they were given out."""
+    folder = tmp_path_factory.mktemp("stub-submission")
+    for part in load_parts():
+        shutil.copytree(part.folder, folder / part.name, ignore=shutil.ignore_patterns("*.md", "*.yaml"))
+    return folder

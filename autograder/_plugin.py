@@ -1,0 +1,198 @@
+"""The pytest plugin that runs the hidden suites against one submission.
+
+It provides the fixtures the suites use (`student`, `ref`, `rng`), reads each
+test's points from the manifests (the function named by its `grades` marker,
+shared by weight), and turns every test outcome into a `TestResult`.  Only the
+structured feedback of our checks reaches the student: pytest's own report,
+which quotes the test's source, never leaves this module.
+"""
+from __future__ import annotations
+
+import os
+import time
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ._checks import GradeFailure, TestRecord, current_record, mistakes
+from ._course import load_reference
+from ._manifest import FunctionSpec, Part
+from ._session import GradingSession, StudentCallError
+from .results import ERROR, FAILED, HIDDEN, PASSED, Feedback, TestResult
+
+SUITES = Path(__file__).resolve().parent / "suites"
+
+
+class ReferenceNamespace:
+    """`ref.<module>`: the reference modules, loaded in the grading process."""
+
+    def __init__(self, parts: list[Part]):
+        self._part_of = {module: part.name for part in parts for module in part.modules}
+
+    def __getattr__(self, module: str):
+        if module not in self._part_of:
+            raise AttributeError(module)
+        return load_reference(self._part_of[module], module)
+
+
+def feedback_for_call_error(error: StudentCallError) -> Feedback:
+    """Feedback when the student's code raised, crashed, hung or was missing."""
+    where = "\n".join(error.where)
+    return Feedback(message=f"Calling {error.call} {error.reason}." if not error.call.startswith("importing")
+                    else f"{error.call[0].upper()}{error.call[1:]} {error.reason}.",
+                    input=error.inputs, where=where or None)
+
+
+class GradingPlugin:
+    """Registered with pytest.main(plugins=[...]) for one submission."""
+
+    def __init__(self, session: GradingSession, parts: list[Part], seed: int):
+        self.session = session
+        self.parts = {part.name: part for part in parts}
+        self.seed = seed
+        self.results: list[TestResult] = []
+        self.problems: list[str] = []   # suites that do not fit the manifests: bugs of ours
+        self._points: dict[str, float] = {}
+        self._spec: dict[str, FunctionSpec] = {}
+
+    # -- fixtures -------------------------------------------------------------------
+    @pytest.fixture
+    def student(self):
+        return self.session.student
+
+    @pytest.fixture
+    def calls(self):
+        """The log of this test's calls: printed text, warnings, arguments changed in place."""
+        return self.session.log
+
+    @pytest.fixture
+    def ref(self):
+        return ReferenceNamespace(list(self.parts.values()))
+
+    @pytest.fixture
+    def rng(self, request):
+        """A generator seeded by the run's seed and the test's name: same submission, same inputs."""
+        return np.random.default_rng([self.seed, zlib.crc32(request.node.name.encode())])
+
+    # -- collection -----------------------------------------------------------------
+    def _function_of(self, item) -> FunctionSpec | None:
+        marker = item.get_closest_marker("grades")
+        if marker is None or not marker.args:
+            self.problems.append(f"{item.nodeid} has no grades(...) marker")
+            return None
+        part = self.parts.get(Path(item.fspath).parent.name)
+        if part is None:
+            return None
+        try:
+            return part.function(marker.args[0])
+        except KeyError:
+            self.problems.append(f"{item.nodeid}: {marker.args[0]} is not in {part.name}/assignment.yaml")
+            return None
+
+    def pytest_collection_modifyitems(self, session, config, items):
+        kept, weights = [], {}
+        for item in items:
+            spec = self._function_of(item)
+            if spec is None:
+                continue
+            weight = spec.weights.get(item.originalname, item.get_closest_marker("grades").kwargs.get("weight", 1.0))
+            self._spec[item.nodeid] = spec
+            self._points[item.nodeid] = weight
+            weights[spec.qualified_name] = weights.get(spec.qualified_name, 0.0) + weight
+            kept.append(item)
+        for item in kept:
+            spec = self._spec[item.nodeid]
+            self._points[item.nodeid] = spec.hidden_points * self._points[item.nodeid] / weights[spec.qualified_name]
+        deselected = [item for item in items if item.nodeid not in self._spec]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+    # -- running --------------------------------------------------------------------
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        self._record = TestRecord()
+        self._token = current_record.set(self._record)
+        self._log = self.session.begin_test()
+        self._started = time.perf_counter()
+        self._outcome: tuple[str, Feedback | None] | None = None
+        yield
+        current_record.reset(self._token)
+        if item.nodeid in self._spec:
+            self.results.append(self._result_for(item))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        yield
+        if call.when == "teardown" and self._outcome is not None:
+            return
+        if call.excinfo is None:
+            if call.when == "call":
+                self._outcome = (PASSED, None)
+            return
+        self._outcome = self._classify(call.excinfo.value)
+
+    def _classify(self, error: BaseException) -> tuple[str, Feedback]:
+        if isinstance(error, GradeFailure):
+            return FAILED, error.feedback
+        if isinstance(error, StudentCallError):
+            return FAILED, feedback_for_call_error(error)
+        if isinstance(error, AssertionError):   # a bare assert in a suite: a check without our wording
+            return FAILED, Feedback(message="This check failed.")
+        # anything else is a bug in the grader or its suite: no points, and no stack trace for the student
+        return ERROR, Feedback(message=f"The grader itself failed on this test ({type(error).__name__}: "
+                                       f"{str(error)[:300]}). This is not your fault; tell your instructor.")
+
+    def _result_for(self, item) -> TestResult:
+        spec = self._spec[item.nodeid]
+        status, feedback = self._outcome or (ERROR, Feedback(message="The test did not run."))
+        notes = list(self._record.notes) + _warning_notes(self._log.warnings)
+        points = self._points[item.nodeid]
+        title = (item.function.__doc__ or item.name).strip().splitlines()[0].rstrip(".")
+        if status == PASSED and feedback is None:
+            score = points
+        else:
+            score = 0.0
+        return TestResult(
+            id=f"{spec.part}::{spec.qualified_name}::{item.name}", title=title, part=spec.part,
+            function=spec.qualified_name, kind=HIDDEN, score=round(score, 6), max_score=round(points, 6),
+            status=status, feedback=feedback, notes=notes, output=self._log.output,
+            figures=list(self._record.figures), duration=time.perf_counter() - self._started)
+
+
+def _warning_notes(warnings: list[dict]) -> list[str]:
+    seen, notes = set(), []
+    for warning in warnings:
+        key = (warning.get("category"), warning.get("message"))
+        if key in seen:
+            continue
+        seen.add(key)
+        where = f" at {warning['where']}" if warning.get("where") else ""
+        notes.append(f"Your code raised a {warning.get('category')} ({warning.get('message')}){where}. "
+                     "It cost no points here, but a warning usually means a value overflowed or lost precision.")
+    return notes
+
+
+def run_suites(session: GradingSession, parts: list[Part], seed: int) -> GradingPlugin:
+    """Run the hidden suites of the given parts in this process; return the plugin with its results."""
+    plugin = GradingPlugin(session, parts, seed)
+    files = [str(path) for part in parts for path in sorted((SUITES / part.name).glob("test_*.py"))]
+    if not files:
+        return plugin
+    arguments = ["-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES), "-p", "no:cacheprovider",
+                 "-p", "no:terminal", "-p", "no:stepwise", "-p", "no:warnings", "--import-mode=importlib", *files]
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"   # third-party pytest plugins stay out of grading
+    try:
+        code = pytest.main(arguments, plugins=[plugin])
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
+        raise RuntimeError(f"pytest could not run the suites (exit code {int(code)})")
+    mistakes()   # the catalogue must load: a broken catalogue is a grader bug, found here, not mid-report
+    return plugin

@@ -1,0 +1,83 @@
+"""The terminal summary: one line per function, then every failure with its feedback."""
+from __future__ import annotations
+
+import textwrap
+
+from ..results import EXAMPLE, PASSED, GradingResult, PartResult, TestResult
+
+
+def _points(value: float) -> str:
+    return f"{value:.4g}" if value != int(value) else str(int(value))
+
+
+def _function_line(function: str, tests: list[TestResult]) -> str:
+    score = sum(test.score for test in tests)
+    maximum = sum(test.max_score for test in tests)
+    failed = [test for test in tests if test.status != PASSED]
+    mark = "ok  " if not failed else "FAIL"
+    detail = "" if not failed else f"  {len(failed)} of {len(tests)} test{'s' if len(tests) > 1 else ''} failed"
+    return f"  {mark} {function:<36} {_points(score):>6} / {_points(maximum):<5}{detail}"
+
+
+def _indent(text: str, prefix: str = "      ") -> str:
+    return textwrap.indent(text.rstrip(), prefix)
+
+
+def _failure_block(test: TestResult) -> list[str]:
+    kind = "example" if test.kind == EXAMPLE else "test"
+    lines = [f"  [{test.part}] {test.function}: {test.title} ({kind}, {_points(test.score)} / {_points(test.max_score)})"]
+    feedback = test.feedback
+    if feedback:
+        lines.append(_indent(textwrap.fill(feedback.message, 96, subsequent_indent="")))
+        for label, value in (("input", feedback.input), ("expected", feedback.expected), ("got", feedback.got),
+                             ("where", feedback.where)):
+            if value:
+                lines.append(f"      {label}:")
+                lines.append(_indent(value, "        "))
+    for note in test.notes:
+        lines.append(_indent(textwrap.fill(f"note: {note}", 96)))
+    return lines
+
+
+def _part_lines(part: PartResult) -> list[str]:
+    header = f"{part.name}: {part.title}  {_points(part.score)} / {_points(part.max_score)}"
+    if not part.submitted:
+        return [header, f"  {part.note}"]
+    lines = [header] + [_function_line(function, tests) for function, tests in part.functions().items()]
+    if part.note:
+        lines.append(f"  {part.note}")
+    return lines
+
+
+def render_text(result: GradingResult, visible_only: bool = False) -> str:
+    """The whole summary as one string (ends with a newline)."""
+    title = "Self-check (visible examples only)" if visible_only else "Grade"
+    lines = [f"{title} for {result.student}: {_points(result.score)} / {_points(result.max_score)} points"]
+    if result.isolation:
+        lines.append(f"Student code ran in: {result.isolation}")
+    if result.error:
+        lines.append(f"GRADING ERROR: {result.error}")
+    lines += [f"Note: {message}" for message in result.messages if "\n" not in message]
+    for part in result.parts:
+        lines += [""] + _part_lines(part)
+    failures = [test for test in result.tests() if test.status != PASSED and test.feedback
+                and any(p.submitted for p in result.parts if p.name == test.part)]
+    if failures:
+        lines += ["", f"What went wrong ({len(failures)} failed test{'s' if len(failures) > 1 else ''})", ""]
+        for test in failures:
+            lines += _failure_block(test) + [""]
+    if visible_only:
+        lines += ["", check_summary(result)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def check_summary(result: GradingResult) -> str:
+    """The self-check's closing lines: what passed, and how much the hidden tests still hold."""
+    examples = [test for test in result.tests() if test.kind == EXAMPLE]
+    passed = [test for test in examples if test.status == PASSED]
+    visible_points = sum(test.max_score for test in examples)
+    hidden_points = result.max_score - visible_points
+    return (f"Visible examples: {len(passed)} of {len(examples)} passed "
+            f"({_points(sum(t.score for t in passed))} of {_points(visible_points)} points).\n"
+            f"The hidden tests hold the other {_points(hidden_points)} points and run only when you submit: "
+            "passing every visible example does not mean full marks.")

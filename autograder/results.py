@@ -1,0 +1,163 @@
+"""The one result model of a grading run.
+
+Grading code, quiz grading included, produces a `GradingResult`.  Every output is
+a rendering of it: the terminal summary, the HTML report, Gradescope's
+results.json and a gradebook row.  It converts to and from plain JSON, so a
+batch can store it and render it again later.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"
+EXAMPLE, HIDDEN, QUESTION = "example", "hidden", "question"
+
+
+@dataclass
+class Feedback:
+    """Why a test failed, in words a student understands.
+
+    `message` says what was checked and what went wrong in one or two sentences;
+    `input`, `expected` and `got` are short printable texts of the smallest case
+    that shows it; `mistake` names a known common mistake when one matched.
+    """
+
+    message: str
+    input: str | None = None
+    expected: str | None = None
+    got: str | None = None
+    mistake: str | None = None          # id from the mistakes catalogue
+    mistake_title: str | None = None    # its name, e.g. "ReLU derivative is 1 at 0"
+    where: str | None = None            # lines of the student's own files where their code failed
+
+
+@dataclass
+class Series:
+    """One line or bar series of a figure: y over x, with a legend label."""
+
+    label: str
+    x: list[float]
+    y: list[float]
+    style: str = "line"   # "line", "dashed", "bar"
+
+
+@dataclass
+class Figure:
+    """Data for a plot in the HTML report (renderers draw it; grading only gives numbers)."""
+
+    title: str
+    x_label: str
+    y_label: str
+    series: list[Series] = field(default_factory=list)
+    log_y: bool = False
+
+
+@dataclass
+class TestResult:
+    """One graded check: a visible example, a hidden test, or a quiz question."""
+
+    id: str                   # stable across runs, e.g. "nn::activations.relu::test_relu_at_zero"
+    title: str                # what was checked, in a few words
+    part: str
+    function: str             # "activations.relu", or the question id for quizzes
+    kind: str                 # EXAMPLE, HIDDEN or QUESTION
+    score: float
+    max_score: float
+    status: str               # PASSED, FAILED or ERROR (the grader itself failed)
+    feedback: Feedback | None = None
+    notes: list[str] = field(default_factory=list)     # worth 0 points, shown as advice
+    output: str = ""          # what the student's code printed during this test
+    figures: list[Figure] = field(default_factory=list)
+    duration: float = 0.0
+    visibility: str = "visible"   # Gradescope visibility of this test
+    details: dict[str, Any] = field(default_factory=dict)  # extra text blocks for the report (e.g. a quiz explanation)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+
+@dataclass
+class PartResult:
+    """The result of one assignment part (or one quiz) of a submission."""
+
+    name: str
+    title: str
+    submitted: bool = True
+    note: str = ""            # e.g. "not submitted", "activations.py does not import: SyntaxError ..."
+    max_points: float = 0.0   # the part's points, also when it was not submitted
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return sum(test.score for test in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return self.max_points
+
+    def functions(self) -> dict[str, list[TestResult]]:
+        """Tests grouped by function, in order of first appearance."""
+        groups: dict[str, list[TestResult]] = {}
+        for test in self.tests:
+            groups.setdefault(test.function, []).append(test)
+        return groups
+
+
+@dataclass
+class GradingResult:
+    """Everything known about grading one submission."""
+
+    student: str
+    submission: str
+    parts: list[PartResult] = field(default_factory=list)
+    isolation: str = ""        # how the student's code was isolated, in words
+    seed: int = 0
+    started_at: str = ""       # ISO 8601
+    execution_time: float = 0.0
+    messages: list[str] = field(default_factory=list)   # notes about the whole submission
+    student_output: str = ""   # output written outside any call (first KiB kept)
+    error: str | None = None   # set when grading itself failed; the score is then 0
+    version: str = ""
+
+    @property
+    def score(self) -> float:
+        return 0.0 if self.error else round(sum(part.score for part in self.parts), 6)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(part.max_score for part in self.parts), 6)
+
+    def part(self, name: str) -> PartResult:
+        for part in self.parts:
+            if part.name == name:
+                return part
+        raise KeyError(name)
+
+    def tests(self) -> list[TestResult]:
+        return [test for part in self.parts for test in part.tests]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["score"], data["max_score"] = self.score, self.max_score
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradingResult:
+        data = {key: value for key, value in data.items() if key not in ("score", "max_score")}
+        data["parts"] = [_part_from_dict(part) for part in data.get("parts", [])]
+        return cls(**data)
+
+
+def _part_from_dict(data: dict[str, Any]) -> PartResult:
+    tests = []
+    for test in data.get("tests", []):
+        test = dict(test)
+        if test.get("feedback"):
+            test["feedback"] = Feedback(**test["feedback"])
+        test["figures"] = [Figure(**{**figure, "series": [Series(**s) for s in figure["series"]]})
+                           for figure in test.get("figures", [])]
+        tests.append(TestResult(**test))
+    return PartResult(**{**data, "tests": tests})

@@ -1,0 +1,273 @@
+"""The worker: the only process in which student code runs.
+
+Started by the grading process (inside bubblewrap where it works) as
+
+    python -I -S worker.py '<json config>'
+
+It drops privileges, applies resource limits, imports numpy, and then serves
+requests read from a private pipe: import a student module, call a function,
+construct an object, call a method.  Each reply carries the encoded return
+value, the text the call printed, the warnings it raised and, when asked, the
+arguments as they are after the call (to detect mutation).
+
+Nothing here decides a grade: the grading process compares what comes back.
+So a student who tampers with this process can only change the values they
+return, which they control anyway.  This file imports only the standard library,
+numpy and `protocol`, its neighbour in this folder.
+"""
+import contextlib
+import importlib
+import io
+import json
+import os
+import resource
+import sys
+import time
+import traceback
+import warnings
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+protocol = None   # imported in main(), once numpy is on the path
+
+MAX_MESSAGE_CHARS = 2000
+MAX_WARNINGS = 20
+
+
+class CappedText(io.TextIOBase):
+    """A text stream that keeps its first `limit` characters and counts the rest."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.parts = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = self.limit - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def getvalue(self):
+        text = "".join(self.parts)
+        if self.dropped:
+            text += f"\n[... {self.dropped} more characters not kept]"
+        return text
+
+
+class StudentFailure(Exception):
+    """The student's code raised; carries a JSON description for the grader."""
+
+    def __init__(self, description):
+        super().__init__(description.get("type", "error"))
+        self.description = description
+
+
+def _safe_text(value, limit=MAX_MESSAGE_CHARS):
+    try:
+        text = str(value)
+    except BaseException:  # a student's __str__ may itself fail
+        text = "<unprintable>"
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+def _describe_exception(exc, student_root):
+    """Type, message and the part of the traceback that lies in the student's files."""
+    frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+              if frame.filename.startswith(student_root)]
+    where = [f"{os.path.relpath(frame.filename, student_root)}, line {frame.lineno}, in {frame.name}"
+             + (f": {frame.line}" if frame.line else "") for frame in frames[-8:]]
+    description = {"type": type(exc).__name__, "message": _safe_text(exc), "where": where}
+    if isinstance(exc, SystemExit):
+        description["message"] = _safe_text(exc.code)
+    return description
+
+
+class Worker:
+    """Serves requests until the grader closes the pipe."""
+
+    def __init__(self, config, requests, responses):
+        self.config = config
+        self.requests = requests
+        self.responses = responses
+        self.student_root = config["student_root"]
+        self.capture_limit = config["capture_chars"]
+        self.objects = {}
+        self.import_failures = {}
+
+    # -- running student code -------------------------------------------------
+    def run(self, function, args=(), kwargs=None):
+        """Call student code with output captured and warnings recorded.
+
+        Returns (value, printed text, warnings); raises StudentFailure.
+        """
+        import numpy as np
+
+        capture = CappedText(self.capture_limit)
+        failure = None
+        value = None
+        np.seterr(all="warn", under="ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+                try:
+                    value = function(*args, **(kwargs or {}))
+                except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the student's doing
+                    failure = _describe_exception(exc, self.student_root)
+        recorded = [{"category": getattr(w.category, "__name__", "Warning"), "message": _safe_text(w.message, 300),
+                     "where": f"{os.path.relpath(w.filename, self.student_root)}:{w.lineno}"
+                     if str(w.filename).startswith(self.student_root) else ""}
+                    for w in caught[:MAX_WARNINGS]]
+        if failure is not None:
+            failure["output"] = capture.getvalue()
+            failure["warnings"] = recorded
+            raise StudentFailure(failure)
+        return value, capture.getvalue(), recorded
+
+    def load_module(self, name):
+        if name in self.import_failures:
+            raise StudentFailure(self.import_failures[name])
+        if name in sys.modules:
+            return sys.modules[name], "", []
+        try:
+            return self.run(importlib.import_module, (name,))
+        except StudentFailure as failure:
+            failure.description["phase"] = "import"
+            self.import_failures[name] = failure.description
+            raise
+
+    # -- requests -------------------------------------------------------------
+    def handle(self, request, arrays):
+        op = request.get("op")
+        args = protocol.decode_value(request.get("args", []), arrays)
+        kwargs = protocol.decode_value(request.get("kwargs", {"$dict": {}}), arrays)
+        if op == "ping":
+            return {"ok": True}, []
+        module, printed, caught = self.load_module(request["module"])
+        if op == "import":
+            return {"ok": True, "output": printed, "warnings": caught}, []
+        if op in ("call", "new"):
+            target = getattr(module, request["name"], None)
+            if target is None:
+                return {"ok": False, "error": {"type": "missing", "message": request["name"], "where": []}}, []
+            start = time.perf_counter()
+            value, more_printed, more_caught = self.run(target, args, kwargs)
+            elapsed = time.perf_counter() - start
+            out_arrays = []
+            reply = {"ok": True, "output": printed + more_printed, "warnings": caught + more_caught,
+                     "elapsed": elapsed}
+            if op == "new":
+                handle = len(self.objects) + 1
+                self.objects[handle] = value
+                reply["handle"] = handle
+            else:
+                reply["value"] = protocol.encode_value(value, out_arrays)
+            if request.get("return_args"):
+                reply["args_after"] = protocol.encode_value(list(args), out_arrays)
+            return reply, out_arrays
+        if op == "method":
+            target = getattr(self.objects[request["handle"]], request["name"], None)
+            if target is None:
+                return {"ok": False, "error": {"type": "missing", "message": request["name"], "where": []}}, []
+            values, outputs, all_caught = [], [], list(caught)
+            start = time.perf_counter()
+            for _ in range(int(request.get("repeat", 1))):
+                value, more_printed, more_caught = self.run(target, args, kwargs)
+                values.append(value)
+                outputs.append(more_printed)
+                all_caught.extend(more_caught[:MAX_WARNINGS - len(all_caught)])
+            elapsed = time.perf_counter() - start
+            out_arrays = []
+            encoded = protocol.encode_value(values if request.get("repeat") else values[0], out_arrays)
+            return {"ok": True, "value": encoded, "output": "".join(outputs)[:self.capture_limit],
+                    "warnings": all_caught, "elapsed": elapsed}, out_arrays
+        return {"ok": False, "error": {"type": "protocol", "message": f"unknown op {op!r}", "where": []}}, []
+
+    def serve(self):
+        self.send({"ok": True, "ready": True, "python": sys.version.split()[0]}, [])
+        while True:
+            try:
+                request, arrays = protocol.unpack(self.requests.read)
+            except EOFError:
+                return
+            try:
+                reply, out_arrays = self.handle(request, arrays)
+            except StudentFailure as failure:
+                reply, out_arrays = {"ok": False, "error": failure.description}, []
+            self.send(reply, out_arrays)
+
+    def send(self, reply, arrays):
+        self.responses.write(protocol.pack(reply, arrays))
+        self.responses.flush()
+
+
+def _drop_privileges(uid, gid):
+    """When started as root, become an unprivileged user of our own (no other process shares it)."""
+    if uid is None or os.geteuid() != 0:
+        return
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+
+
+def _set_limit(which, soft, hard=None):
+    """Lower one resource limit; never try to raise it above the current hard limit."""
+    hard = soft if hard is None else hard
+    _, current_hard = resource.getrlimit(which)
+    if current_hard != resource.RLIM_INFINITY:
+        soft, hard = min(soft, current_hard), min(hard, current_hard)
+    resource.setrlimit(which, (soft, hard))
+
+
+def _apply_limits(limits):
+    _set_limit(resource.RLIMIT_AS, limits["memory_mb"] * 2**20)
+    _set_limit(resource.RLIMIT_CPU, limits["cpu_seconds"], limits["cpu_seconds"] + 1)  # SIGXCPU, then SIGKILL
+    _set_limit(resource.RLIMIT_NOFILE, limits["open_files"])
+    _set_limit(resource.RLIMIT_NPROC, limits["processes"])
+    _set_limit(resource.RLIMIT_FSIZE, limits["file_mb"] * 2**20)
+    _set_limit(resource.RLIMIT_CORE, 0)
+
+
+# Standard modules a solution may reasonably use, imported while the worker can
+# still read the whole runtime: after the switch to an unprivileged user, a
+# Python installed in a private home folder may no longer be readable.
+_PRELOADED = ("math", "random", "collections", "itertools", "functools", "heapq", "bisect", "statistics",
+              "re", "string", "typing", "dataclasses", "copy", "operator", "numbers", "fractions", "decimal",
+              "array", "struct", "datetime", "time", "numpy.linalg", "numpy.random", "numpy.fft")
+
+
+def main():
+    config = json.loads(sys.argv[1])
+    requests = os.fdopen(config["request_fd"], "rb", buffering=0)
+    responses = os.fdopen(config["response_fd"], "wb", buffering=0)
+    for fd in (config["request_fd"], config["response_fd"]):
+        os.set_inheritable(fd, False)   # the student's own child processes do not get the channel
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)                    # the student's input() sees end of file, not our requests
+    os.close(null)
+    os.umask(0o077)
+
+    global protocol
+    sys.path.append(config["numpy_path"])
+    sys.path.insert(0, _HERE)           # -I leaves the script's own folder off the path
+    import protocol
+    sys.path.remove(_HERE)
+    for name in _PRELOADED:
+        importlib.import_module(name)
+
+    _drop_privileges(config.get("uid"), config.get("gid"))
+    os.chdir(config["student_root"])
+    sys.path[:0] = config["module_paths"]
+    _apply_limits(config["limits"])
+    sys.dont_write_bytecode = True
+    Worker(config, requests, responses).serve()
+
+
+if __name__ == "__main__":
+    main()

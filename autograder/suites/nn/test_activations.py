@@ -1,0 +1,127 @@
+"""Hidden tests of assignments/nn/activations.py."""
+import numpy as np
+import pytest
+
+from autograder._checks import expect, fail, matches
+
+grades = pytest.mark.grades
+
+
+def random_inputs(rng):
+    """A 3-D array of mixed signs and no exact zeros: shapes and values at once."""
+    s = rng.normal(0.0, 3.0, size=(2, 3, 4))
+    s[np.abs(s) < 1e-3] = 0.5
+    return s
+
+
+def check_elementwise(student, ref, calls, rng, name, mistakes_if=None):
+    """The function on a random 3-D array and on a 0-d array, and s left unchanged."""
+    s = random_inputs(rng)
+    got = getattr(student.activations, name)(s)
+    if calls.last.changed_arguments:
+        fail(f"{name}(s) changed its input array s. Build a new array instead of writing into s.",
+             inputs={"s": s}, got=calls.last.arguments_after[0], mistake="modifies_input")
+    expect(got, getattr(ref.activations, name)(s), call=f"{name}(s)", inputs={"s": s}, mistakes_if=mistakes_if)
+    scalar = np.float64(0.7)
+    expect(getattr(student.activations, name)(scalar), getattr(ref.activations, name)(scalar),
+           call=f"{name}(s) on a 0-d array", inputs={"s": scalar})
+
+
+def non_finite(got) -> bool:
+    return not np.all(np.isfinite(np.asarray(got, dtype=float)))
+
+
+@grades("activations.linear")
+def test_linear_values_and_shape(student, ref, calls, rng):
+    """linear(s) is the identity on arrays of any shape"""
+    check_elementwise(student, ref, calls, rng, "linear")
+
+
+@grades("activations.sign")
+def test_sign_values_and_zero(student):
+    """sign(s) gives -1, 0 or +1, and 0 at exactly 0"""
+    s = np.array([-3.5, -1e-9, 0.0, 2e-9, 7.0])
+    expect(student.activations.sign(s), np.array([-1.0, -1.0, 0.0, 1.0, 1.0]), call="sign(s)", inputs={"s": s},
+           mistakes_if={"sign_zero_not_zero": lambda got: matches(got, [-1.0, -1.0, 1.0, 1.0, 1.0])
+                        or matches(got, [-1.0, -1.0, -1.0, 1.0, 1.0])})
+
+
+@grades("activations.sign")
+def test_sign_on_any_shape(student, ref, calls, rng):
+    """sign(s) keeps the shape of a 3-D input"""
+    check_elementwise(student, ref, calls, rng, "sign")
+
+
+@grades("activations.sigmoid")
+def test_sigmoid_values(student, ref, calls, rng):
+    """sigmoid(s) on random inputs"""
+    check_elementwise(student, ref, calls, rng, "sigmoid")
+
+
+@grades("activations.sigmoid", weight=2)
+def test_sigmoid_is_stable_for_large_inputs(student, ref, calls):
+    """sigmoid(s) stays finite and warning-free for |s| up to 1e4"""
+    s = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
+    expect(student.activations.sigmoid(s), ref.activations.sigmoid(s), call="sigmoid(s)", inputs={"s": s},
+           atol=1e-300, mistakes_if={"sigmoid_overflow": non_finite})
+    overflow = [w for w in calls.warnings if "overflow" in w.get("message", "")]
+    if overflow:
+        fail(f"sigmoid(s) returned the right values, but numpy warned \"{overflow[0]['message']}\" "
+             "while computing them.", inputs={"s": s}, mistake="sigmoid_overflow_warning")
+
+
+@grades("activations.relu")
+def test_relu_values_and_input_kept(student, ref, calls, rng):
+    """relu(s) on random inputs of several shapes, without modifying s"""
+    check_elementwise(student, ref, calls, rng, "relu")
+
+
+@grades("activations.tanh")
+def test_tanh_values(student, ref, calls, rng):
+    """tanh(s) on random inputs"""
+    check_elementwise(student, ref, calls, rng, "tanh")
+
+
+@grades("activations.tanh")
+def test_tanh_is_stable_for_large_inputs(student, ref):
+    """tanh(±1e4) is ±1, not nan"""
+    s = np.array([-1e4, -800.0, 0.0, 800.0, 1e4])
+    expect(student.activations.tanh(s), ref.activations.tanh(s), call="tanh(s)", inputs={"s": s},
+           mistakes_if={"tanh_overflow": non_finite})
+
+
+@grades("activations.sigmoid_grad")
+def test_sigmoid_grad_values(student, ref, calls, rng):
+    """sigmoid_grad(s) = σ(s)(1 - σ(s)), evaluated at s"""
+    sigmoid = ref.activations.sigmoid
+    s = np.array([0.0, 2.0, -1.0])
+    expect(student.activations.sigmoid_grad(s), ref.activations.sigmoid_grad(s), call="sigmoid_grad(s)",
+           inputs={"s": s}, mistakes_if={
+               "grad_of_activation_output": lambda got: matches(got, s * (1 - s)),
+               "sigmoid_applied_twice": lambda got: matches(got, sigmoid(sigmoid(s)) * (1 - sigmoid(sigmoid(s))))})
+    check_elementwise(student, ref, calls, rng, "sigmoid_grad")
+
+
+@grades("activations.relu_grad", weight=2)
+def test_relu_grad_is_zero_at_zero(student):
+    """relu_grad(s) is 0 for s <= 0 and 1 for s > 0, with 0 at exactly 0"""
+    s = np.array([-1.0, 0.0, 2.0])
+    expect(student.activations.relu_grad(s), np.array([0.0, 0.0, 1.0]), call="relu_grad(s)", inputs={"s": s},
+           mistakes_if={"relu_grad_one_at_zero": lambda got: matches(got, [0.0, 1.0, 1.0]),
+                        "relu_grad_half_at_zero": lambda got: matches(got, [0.0, 0.5, 1.0]),
+                        "relu_grad_returns_relu": lambda got: matches(got, [0.0, 0.0, 2.0])})
+
+
+@grades("activations.relu_grad")
+def test_relu_grad_values(student, ref, calls, rng):
+    """relu_grad(s) on random inputs"""
+    check_elementwise(student, ref, calls, rng, "relu_grad")
+
+
+@grades("activations.tanh_grad")
+def test_tanh_grad_values(student, ref, calls, rng):
+    """tanh_grad(s) = 1 - tanh(s)², evaluated at s"""
+    s = np.array([0.0, 1.0, -0.5])
+    expect(student.activations.tanh_grad(s), ref.activations.tanh_grad(s), call="tanh_grad(s)", inputs={"s": s},
+           mistakes_if={"grad_of_activation_output": lambda got: matches(got, 1 - s ** 2)})
+    check_elementwise(student, ref, calls, rng, "tanh_grad")

@@ -1,0 +1,91 @@
+"""End to end: the reference gets full marks, the stubs get 0, every result has the same shape."""
+import json
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+
+from autograder._engine import grade_submission
+from autograder.cli import main
+from autograder.results import GradingResult
+
+
+@pytest.fixture(scope="module")
+def reference_result(reference_submission):
+    return grade_submission(reference_submission)
+
+
+def failures(result):
+    return [(test.id, test.feedback and test.feedback.message) for test in result.tests() if not test.passed]
+
+
+def test_reference_gets_full_marks(reference_result):
+    assert reference_result.error is None
+    assert failures(reference_result) == []
+    assert reference_result.score == reference_result.max_score == 100
+
+
+def test_stubs_get_zero_and_say_not_implemented(stub_submission):
+    result = grade_submission(stub_submission)
+    assert result.error is None and result.score == 0 and result.max_score == 100
+    messages = [test.feedback.message for test in result.tests()]
+    assert all(message for message in messages)
+    assert any("not implemented yet" in message for message in messages)
+
+
+def test_missing_part_scores_zero_with_a_not_submitted_line(tmp_path, reference_submission):
+    (tmp_path / "laws.py").write_text((reference_submission / "scaling" / "laws.py").read_text())
+    result = grade_submission(tmp_path)
+    assert result.part("scaling").score == 12
+    assert not result.part("nn").submitted and result.part("nn").score == 0
+    assert "Not submitted" in result.part("nn").note
+
+
+def test_flat_zip_and_folder_layouts_grade_alike(tmp_path, reference_submission):
+    archive = tmp_path / "alice.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for path in (reference_submission / "nn").glob("*.py"):
+            bundle.write(path, path.name)   # flat: no folders
+    result = grade_submission(archive, ["nn"])
+    assert result.student == "alice"
+    assert failures(result) == [] and result.score == 43
+
+
+def test_result_round_trips_through_json(reference_result):
+    again = GradingResult.from_dict(json.loads(json.dumps(reference_result.to_dict())))
+    assert again.to_dict() == reference_result.to_dict()
+
+
+def test_grade_json_has_exactly_gradescopes_fields(reference_submission, tmp_path):
+    output = tmp_path / "results.json"
+    run = CliRunner().invoke(main, ["grade", str(reference_submission), "--part", "scaling",
+                                    "--format", "json", "-o", str(output)])
+    assert run.exit_code == 0, run.output
+    data = json.loads(output.read_text())
+    assert set(data) == {"score", "max_score", "execution_time", "output", "tests"}
+    assert data["score"] == 12 and isinstance(data["execution_time"], float)
+    assert {key for test in data["tests"] for key in test} == {
+        "name", "number", "score", "max_score", "status", "output", "visibility", "tags"}
+
+
+def test_unreadable_zip_still_writes_a_zero_result_and_exits_2(tmp_path):
+    broken = tmp_path / "bob.zip"
+    broken.write_bytes(b"this is not a zip")
+    output = tmp_path / "results.json"
+    run = CliRunner().invoke(main, ["grade", str(broken), "--format", "json", "-o", str(output)])
+    assert run.exit_code == 2
+    assert "not a readable zip file" in run.output and run.output.count("Traceback") == 0
+    data = json.loads(output.read_text())
+    assert data["score"] == 0 and data["max_score"] == 100 and "not a readable zip" in data["output"]
+
+
+def test_fail_under_sets_the_exit_status(stub_submission):
+    run = CliRunner().invoke(main, ["grade", str(stub_submission), "--part", "scaling", "--fail-under", "5"])
+    assert run.exit_code == 1
+
+
+def test_check_says_how_many_points_the_hidden_tests_hold(reference_submission):
+    run = CliRunner().invoke(main, ["check", str(reference_submission)])
+    assert run.exit_code == 0
+    assert "passing every visible example does not mean full marks" in run.output
+    assert "hidden tests hold the other" in run.output
