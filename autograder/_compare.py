@@ -16,7 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from .sandbox.protocol import Unsupported
+from .sandbox.protocol import GeneratorSeed, Unsupported
 
 RTOL, ATOL = 1e-6, 1e-9
 FLOAT32_RTOL, FLOAT32_ATOL = 1e-4, 1e-6
@@ -42,6 +42,8 @@ def show(value, limit: int = 400) -> str:
             text = f"{text}  ({value.dtype})"
     elif isinstance(value, float):
         text = f"{value:.10g}"
+    elif isinstance(value, GeneratorSeed):
+        text = repr(value)
     elif isinstance(value, dict):
         text = "{" + ", ".join(f"{key!r}: {show(item, 80)}" for key, item in value.items()) + "}"
     elif isinstance(value, (list, tuple)):
@@ -123,8 +125,8 @@ def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool)
 
 def _value_mismatch(got: np.ndarray, expected: np.ndarray, where: str, exact: bool) -> Mismatch:
     if got.ndim == 0:
-        return Mismatch(where, f"{where} has the wrong value", show(expected.item() if expected.ndim == 0
-                                                                       else expected), show(got.item()))
+        expected_text, got_text = show(expected.item()), show(got.item())
+        return Mismatch(where, f"{where} is {got_text}, but {expected_text} was expected", expected_text, got_text)
     differs = got != expected if exact else ~np.isclose(got, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
     first = tuple(int(i) for i in np.argwhere(differs)[0])
     count = int(differs.sum())

@@ -12,10 +12,10 @@ import traceback
 from pathlib import Path
 
 from . import __version__
-from ._course import load_parts, reference_available
+from ._course import course_root, load_parts, reference_available
 from ._errors import UserError
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
-from ._isolation import DESCRIPTIONS, choose_mode
+from ._isolation import DESCRIPTIONS, UNPRIVILEGED_USER, choose_mode, protect_course_folder
 from ._manifest import Part
 from ._plugin import run_suites
 from ._session import GradingSession
@@ -71,6 +71,8 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
         return
     mode = choose_mode()
     result.isolation = DESCRIPTIONS[mode]
+    if mode == UNPRIVILEGED_USER:
+        protect_course_folder(course_root())
     make_scratch(submission)
     present = set(submission.modules)
     session = GradingSession(submission.scratch, graded, present, mode, parameter_names(graded))

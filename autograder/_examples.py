@@ -148,7 +148,7 @@ def _run_one(session: GradingSession, spec: FunctionSpec, index: int, example: E
     return TestResult(
         id=f"{spec.part}::{spec.qualified_name}::example_{index + 1}",
         title=example.note or f"example {index + 1}: {call} on the inputs shown", part=spec.part,
-        function=spec.qualified_name, kind=EXAMPLE, score=round(points if status == PASSED else 0.0, 6),
-        max_score=round(points, 6), status=status, feedback=feedback, output=log.output,
+        function=spec.qualified_name, kind=EXAMPLE, score=points if status == PASSED else 0.0,
+        max_score=points, status=status, feedback=feedback, output=log.output,
         duration=time.perf_counter() - started,
         details={"input": inputs, "expected": show(expected, 600)})

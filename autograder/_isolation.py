@@ -200,6 +200,19 @@ def _bubblewrap_mounts(student_root: Path) -> list[str]:
     return mounts
 
 
+def protect_course_folder(root: Path) -> None:
+    """Without a sandbox, make the course checkout (reference, suites, quiz keys, .git) unreachable by other users.
+
+    Only the permission bits for "others" of the top folder are removed: the
+    worker's private user id is such an other user and can no longer enter it.
+    The worker imports numpy and its own code before it switches user, so it
+    needs nothing from inside the checkout afterwards.
+    """
+    mode = root.stat().st_mode
+    if mode & 0o007:
+        os.chmod(root, mode & ~0o007)
+
+
 def make_private_numpy_site(folder: Path) -> Path:
     """A folder with links to numpy only, for the worker's import path outside bubblewrap."""
     folder.mkdir(parents=True, exist_ok=True)

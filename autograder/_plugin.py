@@ -123,16 +123,23 @@ class GradingPlugin:
         if item.nodeid in self._spec:
             self.results.append(self._result_for(item))
 
-    @pytest.hookimpl(hookwrapper=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
-        yield
-        if call.when == "teardown" and self._outcome is not None:
-            return
+        """Record the outcome and make pytest's report ourselves.
+
+        pytest's own report formats a traceback with the test's source for every
+        failure: slow (tenths of a second each) and exactly what students must
+        not see.  Returning a bare report here replaces it.
+        """
         if call.excinfo is None:
             if call.when == "call":
                 self._outcome = (PASSED, None)
-            return
-        self._outcome = self._classify(call.excinfo.value)
+        elif not (call.when == "teardown" and self._outcome is not None):
+            self._outcome = self._classify(call.excinfo.value)
+        failed = call.excinfo is not None
+        return pytest.TestReport(item.nodeid, item.location, {}, "failed" if failed else "passed",
+                                 "see the grading result" if failed else None, call.when,
+                                 duration=call.duration, start=call.start, stop=call.stop)
 
     def _classify(self, error: BaseException) -> tuple[str, Feedback]:
         if isinstance(error, GradeFailure):
@@ -157,7 +164,7 @@ class GradingPlugin:
             score = 0.0
         return TestResult(
             id=f"{spec.part}::{spec.qualified_name}::{item.name}", title=title, part=spec.part,
-            function=spec.qualified_name, kind=HIDDEN, score=round(score, 6), max_score=round(points, 6),
+            function=spec.qualified_name, kind=HIDDEN, score=score, max_score=points,
             status=status, feedback=feedback, notes=notes, output=self._log.output,
             figures=list(self._record.figures), duration=time.perf_counter() - self._started)
 

@@ -92,7 +92,7 @@ class PartResult:
 
     @property
     def score(self) -> float:
-        return sum(test.score for test in self.tests)
+        return round(sum(test.score for test in self.tests), 6)
 
     @property
     def max_score(self) -> float:

@@ -54,3 +54,8 @@ def test_every_fixture_names_a_catalogued_mistake():
 def test_enough_mistakes_are_proven():
     """The issue asks for at least 30 named mistakes, each with a mutation test."""
     assert len(CASES) >= 30
+
+
+def test_every_catalogued_mistake_has_a_mutation_test():
+    proven = {case.name for case in CASES}
+    assert sorted(set(mistakes()) - proven) == []

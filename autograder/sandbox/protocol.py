@@ -9,7 +9,8 @@ crosses the boundary can run code when it is decoded.  Frame layout:
 
 Values are encoded as JSON trees in which arrays, tuples and dicts are tagged:
 {"$array": i} (index into the array list), {"$tuple": [...]},
-{"$dict": {...}} (string keys only) and {"$unsupported": "<type name>"} for
+{"$dict": {...}} (string keys only), {"$rng": seed} (a numpy Generator built
+from that seed on the receiving side) and {"$unsupported": "<type name>"} for
 anything else a student may return.  This module imports only the standard
 library and numpy: it runs on both sides of the boundary.
 """
@@ -30,6 +31,20 @@ _ARRAY_KINDS = "biufc"   # bool, int, uint, float, complex: no objects, strings 
 
 class ProtocolError(Exception):
     """A frame that breaks the protocol (truncated, oversized or malformed)."""
+
+
+class GeneratorSeed:
+    """Stands for `np.random.default_rng(seed)`: a Generator is built on the receiving side.
+
+    Student functions such as minibatch_indices(n, batch, rng) take a numpy
+    Generator, which cannot cross the boundary as data; its seed can.
+    """
+
+    def __init__(self, seed):
+        self.seed = int(seed)
+
+    def __repr__(self):
+        return f"np.random.default_rng({self.seed})"
 
 
 class Unsupported:
@@ -72,6 +87,8 @@ def encode_value(value, arrays, _depth=0, _count=None):
         return value if -2**63 <= value < 2**64 else float(value)
     if kind is float:
         return value
+    if kind is GeneratorSeed:
+        return {"$rng": value.seed}
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         array = np.asarray(value)
         if array.dtype.kind not in _ARRAY_KINDS or array.dtype.hasobject:
@@ -106,6 +123,8 @@ def decode_value(tree, arrays, _depth=0):
             return tuple(decode_value(item, arrays, _depth + 1) for item in tree["$tuple"])
         if "$dict" in tree and isinstance(tree["$dict"], dict):
             return {str(key): decode_value(item, arrays, _depth + 1) for key, item in tree["$dict"].items()}
+        if "$rng" in tree and type(tree["$rng"]) is int:
+            return np.random.default_rng(tree["$rng"])
         if "$unsupported" in tree:
             return Unsupported(str(tree["$unsupported"])[:200])
         raise ProtocolError("unknown tag in message")

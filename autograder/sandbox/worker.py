@@ -93,6 +93,7 @@ class Worker:
     """Serves requests until the grader closes the pipe."""
 
     def __init__(self, config, requests, responses):
+        self.pid = os.getpid()
         self.config = config
         self.requests = requests
         self.responses = responses
@@ -120,6 +121,8 @@ class Worker:
                     value = function(*args, **(kwargs or {}))
                 except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the student's doing
                     failure = _describe_exception(exc, self.student_root)
+        if os.getpid() != self.pid:
+            os._exit(0)   # a process the student forked came back here: only the worker itself may answer
         recorded = [{"category": getattr(w.category, "__name__", "Warning"), "message": _safe_text(w.message, 300),
                      "where": f"{os.path.relpath(w.filename, self.student_root)}:{w.lineno}"
                      if str(w.filename).startswith(self.student_root) else ""}
@@ -207,6 +210,13 @@ class Worker:
         self.responses.flush()
 
 
+def _close_quietly(fd):
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
 def _drop_privileges(uid, gid):
     """When started as root, become an unprivileged user of our own (no other process shares it)."""
     if uid is None or os.geteuid() != 0:
@@ -239,7 +249,8 @@ def _apply_limits(limits):
 # Python installed in a private home folder may no longer be readable.
 _PRELOADED = ("math", "random", "collections", "itertools", "functools", "heapq", "bisect", "statistics",
               "re", "string", "typing", "dataclasses", "copy", "operator", "numbers", "fractions", "decimal",
-              "array", "struct", "datetime", "time", "numpy.linalg", "numpy.random", "numpy.fft")
+              "array", "struct", "datetime", "time", "signal", "subprocess", "threading", "pathlib", "tempfile",
+              "csv", "numpy.linalg", "numpy.random", "numpy.fft")
 
 
 def main():
@@ -266,6 +277,8 @@ def main():
     sys.path[:0] = config["module_paths"]
     _apply_limits(config["limits"])
     sys.dont_write_bytecode = True
+    channel = (config["request_fd"], config["response_fd"])
+    os.register_at_fork(after_in_child=lambda: [_close_quietly(fd) for fd in channel])
     Worker(config, requests, responses).serve()
 
 

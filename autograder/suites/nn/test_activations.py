@@ -2,7 +2,9 @@
 import numpy as np
 import pytest
 
-from autograder._checks import expect, fail, matches
+from autograder._checks import expect, fail, figure, matches
+from autograder._compare import as_numeric_array
+from autograder.results import Figure, Series
 
 grades = pytest.mark.grades
 
@@ -14,8 +16,20 @@ def random_inputs(rng):
     return s
 
 
+def plot_against_reference(student, ref, name):
+    """The student's curve over the reference's on [-5, 5], for the report."""
+    grid = np.linspace(-5.0, 5.0, 101)
+    curve = as_numeric_array(getattr(student.activations, name)(grid))
+    if curve is None or curve.shape != grid.shape or not np.all(np.isfinite(curve)):
+        return
+    figure(Figure(title=f"{name}(s): yours and the reference", x_label="s", y_label=name, series=[
+        Series("reference", grid.tolist(), getattr(ref.activations, name)(grid).tolist(), style="dashed"),
+        Series("yours", grid.tolist(), curve.astype(float).tolist())]))
+
+
 def check_elementwise(student, ref, calls, rng, name, mistakes_if=None):
-    """The function on a random 3-D array and on a 0-d array, and s left unchanged."""
+    """The function on a random 3-D array and on a 0-d array, s left unchanged; then plot it."""
+    plot_against_reference(student, ref, name)
     s = random_inputs(rng)
     got = getattr(student.activations, name)(s)
     if calls.last.changed_arguments:

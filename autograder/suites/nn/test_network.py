@@ -1,0 +1,338 @@
+"""Hidden tests of assignments/nn/network.py.
+
+Fixtures use N, d and H that all differ (5, 7, 3), so a transposed weight
+matrix cannot go unnoticed, and batches of several examples, so a bias
+gradient that is not summed over the batch shows.  Gradients are checked
+against the reference and against central differences of the loss, in
+float64, with inputs kept away from the ReLU kink.
+"""
+import numpy as np
+import pytest
+
+from autograder._checks import expect, fail, matches, ratio
+from autograder._compare import compare, show
+from autograder._numeric import numerical_gradient, relative_error
+from autograder.results import Figure, Series
+from autograder._checks import figure
+from autograder.sandbox.protocol import GeneratorSeed
+from autograder.suites.datasets import xor_blobs
+
+grades = pytest.mark.grades
+N, D, H = 5, 7, 3
+
+
+def network(rng, n=N, d=D, hidden=H):
+    """Random inputs, 0/1 labels and parameters whose hidden pre-activations stay away from 0."""
+    while True:
+        params = {"W1": rng.normal(size=(d, hidden)), "b1": rng.normal(size=hidden),
+                  "W2": rng.normal(size=(hidden, 1)), "b2": rng.normal(size=1)}
+        X = rng.normal(size=(n, d))
+        if np.min(np.abs(X @ params["W1"] + params["b1"])) > 1e-2:
+            labels = np.array([0.0, 1.0] * n)[:n]
+            return X, rng.permutation(labels), params
+
+
+def check_unchanged(calls, names, call, inputs):
+    if calls.last.changed_arguments:
+        changed = calls.last.changed_arguments[0]
+        fail(f"{call} changed its argument {changed}. Leave inputs as they are and return new arrays or dicts.",
+             inputs=inputs, mistake="modifies_input")
+
+
+def backward_variants(ref, y, params, cache):
+    """Gradients as common mistakes compute them, to name a wrong answer."""
+    labels = np.asarray(y, dtype=float).reshape(-1, 1)
+    X, U1, O1, O2 = cache["X"], cache["U1"], cache["O1"], cache["O2"]
+    n = len(X)
+
+    def from_dU2(dU2, relu_mask=None):
+        dO1 = dU2 @ params["W2"].T
+        dU1 = dO1 * (U1 > 0) if relu_mask is None else relu_mask(dO1)
+        return {"W1": X.T @ dU1, "b1": dU1.sum(axis=0), "W2": O1.T @ dU2, "b2": dU2.sum(axis=0)}
+
+    correct = (O2 - labels) / n
+    return {
+        "extra_sigmoid_derivative": from_dU2(correct * O2 * (1 - O2)),
+        "relu_mask_from_upstream_gradient": from_dU2(correct, relu_mask=lambda dO1: np.maximum(dO1, 0.0)),
+    }
+
+
+@grades("network.dense_forward")
+def test_dense_forward_matches_reference(student, ref, calls, rng):
+    """dense_forward(X, W, b) = X·W + b with N, d, H all different"""
+    X, W, b = rng.normal(size=(N, D)), rng.normal(size=(D, H)), rng.normal(size=H)
+    inputs = {"X": X, "W": W, "b": b}
+    got = student.network.dense_forward(X, W, b)
+    check_unchanged(calls, ["X", "W", "b"], "dense_forward(X, W, b)", inputs)
+    expect(got, ref.network.dense_forward(X, W, b), call="dense_forward(X, W, b)", inputs=inputs,
+           mistakes_if={"bias_forgotten": lambda got: matches(got, X @ W)})
+
+
+@grades("network.forward", weight=2)
+def test_forward_output_and_cache(student, ref, calls, rng):
+    """forward(X, params) returns ŷ (N, 1) and a cache with X, U1, O1, U2, O2"""
+    X, _, params = network(rng)
+    inputs = {"X": X, "params": params}
+    got = student.network.forward(X, params)
+    check_unchanged(calls, ["X", "params"], "forward(X, params)", inputs)
+    y_hat, cache = ref.network.forward(X, params)
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        fail("forward(X, params) should return a pair (y_hat, cache).", inputs=inputs, got=got)
+    sigmoid = ref.activations.sigmoid
+    expect(got[0], y_hat, call="forward(X, params)", inputs=inputs, mistakes_if={
+        "hidden_activation_missing": lambda got: matches(got, sigmoid((X @ params["W1"] + params["b1"]) @ params["W2"]
+                                                                       + params["b2"])),
+        "hidden_activation_sigmoid": lambda got: matches(got, sigmoid(sigmoid(X @ params["W1"] + params["b1"])
+                                                                      @ params["W2"] + params["b2"]))})
+    expect(got[1], cache, call="forward(X, params)", what="returned, as its cache,", inputs=inputs)
+
+
+@grades("network.bce_loss")
+def test_bce_loss_is_the_mean_over_the_batch(student, ref, rng):
+    """bce_loss(y_hat, y) is the mean binary cross-entropy, with y of shape (N,)"""
+    y_hat = rng.uniform(0.05, 0.95, size=(6, 1))
+    y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
+    expected = ref.network.bce_loss(y_hat, y)
+    broadcast = -np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat))   # (6, 1) with (6,) → (6, 6)
+    expect(student.network.bce_loss(y_hat, y), expected, call="bce_loss(y_hat, y)", inputs={"y_hat": y_hat, "y": y},
+           mistakes_if={"loss_summed_not_averaged": lambda got: ratio(got, expected) == pytest.approx(6.0),
+                        "bce_broadcast_shapes": lambda got: matches(got, broadcast)})
+
+
+@grades("network.bce_loss")
+def test_bce_loss_accepts_column_labels(student, ref, rng):
+    """bce_loss(y_hat, y) gives the same value when y has shape (N, 1)"""
+    y_hat = rng.uniform(0.05, 0.95, size=(4, 1))
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    expect(student.network.bce_loss(y_hat, y), ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)",
+           inputs={"y_hat": y_hat, "y": y})
+
+
+@grades("network.bce_loss")
+def test_bce_loss_is_finite_for_saturated_predictions(student, ref):
+    """bce_loss stays finite when a prediction is exactly 0 or 1 (predictions are clipped)"""
+    y_hat = np.array([[1.0], [0.0], [0.5]])
+    y = np.array([0.0, 1.0, 1.0])
+    expect(student.network.bce_loss(y_hat, y), ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)",
+           inputs={"y_hat": y_hat, "y": y},
+           mistakes_if={"bce_not_clipped": lambda got: not np.isfinite(float(np.asarray(got, dtype=float)))})
+
+
+def _check_gradients(got, expected, inputs, variants, n):
+    if not isinstance(got, dict):
+        fail("backward(y, params, cache) should return a dict of gradients with keys W1, b1, W2, b2.",
+             inputs=inputs, got=got)
+    for name in ("W1", "b1", "W2", "b2"):
+        if name not in got:
+            continue
+        shape = np.shape(got[name]) if not isinstance(got[name], dict) else None
+        if name.startswith("b") and shape is not None and len(shape) == 2 and shape[0] == n:
+            fail(f"backward returned grads['{name}'] of shape {shape}, but a gradient has the shape of its "
+                 f"parameter, {expected[name].shape}.", inputs=inputs, expected=expected[name], got=got[name],
+                 mistake="bias_grad_not_summed")
+        if name.startswith("b") and shape == () and expected[name].size > 1:
+            fail(f"backward returned a single number for grads['{name}'], but it needs one entry per neuron.",
+                 inputs=inputs, expected=expected[name], got=got[name], mistake="bias_grad_wrong_axis")
+    factors = {name: ratio(got.get(name), expected[name]) for name in expected}
+    mistakes_if = {
+        "grads_summed_not_averaged": lambda got: all(f == pytest.approx(n) for f in factors.values()),
+        "grads_averaged_twice": lambda got: all(f == pytest.approx(1 / n) for f in factors.values()),
+        "gradient_sign_flipped": lambda got: all(f == pytest.approx(-1.0) for f in factors.values()),
+    }
+    for mistake, variant in variants.items():
+        mistakes_if[mistake] = lambda got, variant=variant: all(matches(got.get(k), variant[k]) for k in variant)
+    expect(got, expected, call="backward(y, params, cache)", what="returned, as gradients,", inputs=inputs,
+           mistakes_if=mistakes_if)
+
+
+@grades("network.backward")
+def test_backward_matches_reference(student, ref, calls, rng):
+    """backward(y, params, cache) with the reference's cache gives the reference's gradients"""
+    X, y, params = network(rng)
+    _, cache = ref.network.forward(X, params)
+    inputs = {"y": y, "params": params, "cache": "the cache of forward(X, params) for X = " + show(X, 300)}
+    got = student.network.backward(y, params, cache)
+    check_unchanged(calls, ["y", "params", "cache"], "backward(y, params, cache)", inputs)
+    _check_gradients(got, ref.network.backward(y, params, cache), inputs, backward_variants(ref, y, params, cache), N)
+
+
+@grades("network.backward")
+def test_backward_matches_numerical_gradient(student, ref, rng):
+    """backward's gradients agree with central differences of the mean BCE loss"""
+    X, y, params = network(rng, n=4, d=3, hidden=2)
+    _, cache = ref.network.forward(X, params)
+    got = student.network.backward(y, params, cache)
+    inputs = {"X": X, "y": y, "params": params}
+    if not isinstance(got, dict) or set(got) != {"W1", "b1", "W2", "b2"}:
+        fail("backward(y, params, cache) should return a dict with exactly the keys W1, b1, W2, b2.",
+             inputs=inputs, got=got)
+    for name, value in params.items():
+        trial = dict(params)
+        trial[name] = value.copy()
+        numerical = numerical_gradient(lambda: ref.network.bce_loss(ref.network.forward(X, trial)[0], y), trial[name])
+        mismatch = compare(got[name], numerical, rtol=1e-5, atol=1e-7)
+        if mismatch:
+            error = relative_error(np.asarray(got[name], dtype=float), numerical) if np.shape(got[name]) == numerical.shape else None
+            fail(f"grads['{name}'] does not match the numerical gradient of the loss"
+                 + (f" (relative error {error:.2g})" if error is not None else "") + ". " + mismatch.problem + ".",
+                 inputs=inputs, expected=numerical, got=got[name])
+
+
+@grades("network.backward")
+def test_backward_accepts_column_labels(student, ref, rng):
+    """backward gives the same gradients when y has shape (N, 1)"""
+    X, y, params = network(rng)
+    _, cache = ref.network.forward(X, params)
+    column = y.reshape(-1, 1)
+    expect(student.network.backward(column, params, cache), ref.network.backward(column, params, cache),
+           call="backward(y, params, cache)", inputs={"y": column, "params": params})
+
+
+@grades("network.collapse_linear")
+def test_collapse_linear_equals_two_linear_layers(student, ref, rng):
+    """collapse_linear gives W, b with X·W + b = (X·W1 + b1)·W2 + b2"""
+    W1, b1, W2, b2 = rng.normal(size=(4, 6)), rng.normal(size=6), rng.normal(size=(6, 2)), rng.normal(size=2)
+    inputs = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    expect(student.network.collapse_linear(W1, b1, W2, b2), ref.network.collapse_linear(W1, b1, W2, b2),
+           call="collapse_linear(W1, b1, W2, b2)", inputs=inputs,
+           mistakes_if={"collapse_bias_not_mapped": lambda got: matches(got[1], b1.sum() + b2)
+                        or matches(got[1], b2 + b1[:2])})
+
+
+@grades("network.iterations_per_epoch")
+@pytest.mark.parametrize("n_samples, batch_size", [(1000, 50), (10, 4), (8, 4), (0, 5), (3, 10), (1001, 50)])
+def test_iterations_per_epoch(student, n_samples, batch_size):
+    """iterations_per_epoch is ceil(n_samples / batch_size)"""
+    expected = -(-n_samples // batch_size)
+    expect(student.network.iterations_per_epoch(n_samples, batch_size), expected,
+           call="iterations_per_epoch(n_samples, batch_size)", inputs={"n_samples": n_samples, "batch_size": batch_size},
+           mistakes_if={"iterations_floor": lambda got: got == n_samples // batch_size,
+                        "iterations_extra_batch": lambda got: got == n_samples // batch_size + 1,
+                        "iterations_not_integer": lambda got: matches(got, n_samples / batch_size)})
+
+
+def _batches(got, call, inputs):
+    if not isinstance(got, (list, tuple)):
+        fail(f"{call} should return a list of index arrays.", inputs=inputs, got=got)
+    arrays = []
+    for batch in got:
+        array = np.asarray(batch) if not isinstance(batch, dict) else None
+        if array is None or array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(array == np.round(array))):
+            fail(f"{call} should return a list of arrays of integer indices.", inputs=inputs, got=got)
+        arrays.append(array.reshape(-1).astype(np.int64))
+    return arrays
+
+
+@grades("network.minibatch_indices", weight=2)
+@pytest.mark.parametrize("n_samples, batch_size", [(10, 4), (8, 4), (5, 5), (0, 3)])
+def test_minibatches_cover_every_index_once(student, n_samples, batch_size):
+    """minibatch_indices cuts one permutation into ceil(n / batch) batches, only the last smaller"""
+    call = "minibatch_indices(n_samples, batch_size, rng)"
+    inputs = {"n_samples": n_samples, "batch_size": batch_size, "rng": GeneratorSeed(7)}
+    batches = _batches(student.network.minibatch_indices(n_samples, batch_size, GeneratorSeed(7)), call, inputs)
+    sizes = [len(batch) for batch in batches]
+    expected_sizes = [batch_size] * (n_samples // batch_size) + ([n_samples % batch_size] if n_samples % batch_size else [])
+    together = np.concatenate(batches) if batches else np.array([], dtype=int)
+    if sizes != expected_sizes:
+        mistake = ("last_batch_dropped" if sizes == expected_sizes[:-1] else
+                   "empty_last_batch" if sizes == expected_sizes + [0] else None)
+        fail(f"{call} returned batches of sizes {sizes}; expected {expected_sizes}.", inputs=inputs,
+             expected=str(expected_sizes), got=str(sizes), mistake=mistake)
+    if sorted(together.tolist()) != list(range(n_samples)):
+        fail(f"{call} must use every index 0…{n_samples - 1} exactly once, but the batches hold "
+             f"{show(np.sort(together))}.", inputs=inputs, mistake="batches_with_replacement")
+
+
+@grades("network.minibatch_indices")
+def test_minibatches_are_shuffled_with_the_given_rng(student):
+    """minibatch_indices shuffles, and the same rng seed gives the same batches"""
+    call = "minibatch_indices(n_samples, batch_size, rng)"
+    inputs = {"n_samples": 12, "batch_size": 5, "rng": GeneratorSeed(3)}
+    first = np.concatenate(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(3)), call, inputs))
+    again = np.concatenate(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(3)), call, inputs))
+    other = np.concatenate(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(4)), call, inputs))
+    if np.array_equal(first, np.arange(12)) and np.array_equal(other, np.arange(12)):
+        fail(f"{call} returned the indices in their original order: the data must be shuffled.",
+             inputs=inputs, got=first, mistake="batches_not_shuffled")
+    if not np.array_equal(first, again):
+        fail(f"{call} gave different batches for two generators with the same seed.", inputs=inputs,
+             expected=first, got=again, mistake="ignores_given_rng")
+
+
+@grades("network.sgd_step")
+def test_sgd_step_moves_against_the_gradient(student, ref, calls, rng):
+    """sgd_step returns θ - η·∂L/∂θ for every parameter and leaves its inputs unchanged"""
+    _, _, params = network(rng)
+    grads = {name: rng.normal(size=value.shape) for name, value in params.items()}
+    inputs = {"params": params, "grads": grads, "lr": 0.1}
+    got = student.network.sgd_step(params, grads, 0.1)
+    check_unchanged(calls, ["params", "grads", "lr"], "sgd_step(params, grads, lr)", inputs)
+    expected = ref.network.sgd_step(params, grads, 0.1)
+    expect(got, expected, call="sgd_step(params, grads, lr)", inputs=inputs, mistakes_if={
+        "gradient_ascent": lambda got: all(matches(got[k], params[k] + 0.1 * grads[k]) for k in params)})
+
+
+@grades("network.train", weight=2)
+def test_train_learns_xor(student, ref):
+    """train reaches at least 95% training accuracy on XOR-like data, and its loss falls"""
+    X, y = xor_blobs(200, seed=11)
+    settings = {"hidden": 16, "lr": 0.5, "epochs": 150, "batch_size": 20, "seed": 1}
+    inputs = {"X": "200 points in four clusters around (±1, ±1), class 1 where the signs differ", **settings}
+    got = student.network.train(X, y, **settings)
+    if not isinstance(got, (tuple, list)) or len(got) != 2 or not isinstance(got[0], dict):
+        fail("train(...) should return a pair (params, losses).", inputs=inputs, got=got)
+    params, losses = got
+    expected_keys = {"W1": (2, 16), "b1": (16,), "W2": (16, 1), "b2": (1,)}
+    for name, shape in expected_keys.items():
+        if name not in params or np.shape(params[name]) != shape:
+            fail(f"train returned params['{name}'] of shape {np.shape(params.get(name))}; expected {shape}.",
+                 inputs=inputs)
+    curve = np.asarray(losses, dtype=float) if not isinstance(losses, dict) else np.array([])
+    if curve.shape == (settings["epochs"],) and np.all(np.isfinite(curve)):
+        figure(Figure(title="train: mean training loss per epoch", x_label="epoch", y_label="loss",
+                      series=[Series("your train", list(range(1, len(curve) + 1)), curve.tolist())]))
+    accuracy = float(np.mean(ref.network.predict(X, {k: np.asarray(v, dtype=float) for k, v in params.items()}) == y))
+    if accuracy < 0.95:
+        fail(f"After training, your network classifies {accuracy:.0%} of the training points correctly; "
+             "at least 95% is expected. Check that each batch's forward, backward and update use the same "
+             "rows of X and y, and that the update subtracts the gradient.", inputs=inputs,
+             expected=">= 95%", got=f"{accuracy:.1%}")
+    if curve.shape != (settings["epochs"],):
+        fail(f"train should return one loss per epoch ({settings['epochs']} values), but returned "
+             f"{show(losses, 200)}.", inputs=inputs)
+    if not curve[-1] < curve[0]:
+        fail("train's losses do not fall from the first epoch to the last.", inputs=inputs, got=curve)
+
+
+@grades("network.train")
+def test_train_is_deterministic_for_a_seed(student):
+    """train gives the same weights twice for the same seed"""
+    X, y = xor_blobs(30, seed=3)
+    settings = {"hidden": 4, "lr": 0.1, "epochs": 3, "batch_size": 8, "seed": 5}
+    first = student.network.train(X, y, **settings)
+    second = student.network.train(X, y, **settings)
+    if compare(second, first) is not None:
+        fail("train returned different results for the same seed: draw the initial weights and the shuffles "
+             "from np.random.default_rng(seed), not from np.random's global state.",
+             inputs=settings, mistake="ignores_given_rng")
+
+
+@grades("network.predict")
+def test_predict_labels(student, ref, rng):
+    """predict returns 0/1 labels of shape (N,)"""
+    X, _, params = network(rng, n=8)
+    y_hat, _ = ref.network.forward(X, params)
+    expect(student.network.predict(X, params), ref.network.predict(X, params), call="predict(X, params)",
+           inputs={"X": X, "params": params},
+           mistakes_if={"predict_returns_probabilities": lambda got: matches(got, y_hat[:, 0]) or matches(got, y_hat),
+                        "predict_column_shape": lambda got: np.shape(got) == (8, 1)})
+
+
+@grades("network.predict")
+def test_predict_at_exactly_one_half_is_class_one(student, rng):
+    """predict gives 1 where ŷ is exactly 0.5"""
+    X = rng.normal(size=(3, 2))
+    params = {"W1": rng.normal(size=(2, 2)), "b1": np.zeros(2), "W2": np.zeros((2, 1)), "b2": np.zeros(1)}
+    expect(student.network.predict(X, params), np.array([1, 1, 1]), call="predict(X, params)",
+           inputs={"X": X, "params": params},
+           mistakes_if={"predict_threshold_strict": lambda got: matches(got, np.array([0, 0, 0]))})
