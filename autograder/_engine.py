@@ -20,7 +20,7 @@ from ._manifest import Part
 from ._plugin import run_suites
 from ._session import GradingSession
 from ._stubs import parameter_names
-from ._submission import locate, make_scratch
+from ._submission import locate, make_scratch, student_id_for
 from .results import FAILED, HIDDEN, Feedback, GradingResult, PartResult, TestResult
 
 
@@ -33,6 +33,15 @@ def not_submitted(part: Part, reason: str) -> PartResult:
                       tests=tests)
 
 
+def failed_result(submission: str | Path, reason: str, part_names: list[str] | None = None,
+                  student: str | None = None) -> GradingResult:
+    """The result of a submission that could not be graded at all: 0 out of the full points, and why."""
+    return GradingResult(student=student or student_id_for(Path(submission)), submission=str(submission),
+                         error=reason, version=__version__,
+                         started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                         parts=[not_submitted(part, reason) for part in load_parts(part_names)])
+
+
 def grade_submission(path: str | Path, part_names: list[str] | None = None, seed: int = 0,
                      student: str | None = None, visible_only: bool = False) -> GradingResult:
     """Grade one submission (folder, .zip or .py file).
@@ -43,6 +52,9 @@ def grade_submission(path: str | Path, part_names: list[str] | None = None, seed
     """
     started = time.perf_counter()
     parts = load_parts(part_names)
+    if not visible_only and not reference_available():
+        raise UserError("this copy of the course has no hidden tests (a student release?): "
+                        "use `autograder check` for the visible examples")
     result = GradingResult(student=student or "", submission=str(path), seed=seed, version=__version__,
                            started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
     submission = locate(Path(path), parts, student)

@@ -155,7 +155,9 @@ class GradingPlugin:
     def _result_for(self, item) -> TestResult:
         spec = self._spec[item.nodeid]
         status, feedback = self._outcome or (ERROR, Feedback(message="The test did not run."))
-        notes = list(self._record.notes) + _warning_notes(self._log.warnings)
+        notes = list(self._record.notes)
+        if status == PASSED:   # a failing test already says what went wrong
+            notes += _warning_notes(self._log.warnings)
         points = self._points[item.nodeid]
         title = (item.function.__doc__ or item.name).strip().splitlines()[0].rstrip(".")
         if status == PASSED and feedback is None:

@@ -76,27 +76,15 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def _failed_result(submission: str, reason: str, parts):
-    """The result of a submission that could not be graded at all: score 0 out of the full points, and why."""
-    from pathlib import Path
-
-    from ._engine import not_submitted
-    from ._course import load_parts
-    from ._submission import student_id_for
-    from .results import GradingResult
-    return GradingResult(student=student_id_for(Path(submission)), submission=submission, error=reason,
-                         parts=[not_submitted(part, reason) for part in load_parts(list(parts) or None)])
-
-
 def _grade_command(submission, parts, output_format, output, seed, fail_under, visible_only):
-    from ._engine import grade_submission
+    from ._engine import failed_result, grade_submission
     from ._submission import MalformedSubmission
 
     try:
         result = grade_submission(submission, list(parts) or None, seed=seed, visible_only=visible_only)
     except MalformedSubmission as error:
         # the submission cannot be read: still write a result (score 0, the reason), then fail as bad input
-        _emit(_render(_failed_result(submission, str(error), parts), output_format), output)
+        _emit(_render(failed_result(submission, str(error), list(parts) or None), output_format), output)
         raise
     _emit(_render(result, output_format, visible_only), output)
     if fail_under is not None and result.score < fail_under:
@@ -135,6 +123,115 @@ def grade(submission, parts, output_format, output, seed, fail_under):
 def check(submission, parts, output_format, output, fail_under):
     """Self-check before submitting: run the visible examples only (default: this folder)."""
     _grade_command(submission, parts, output_format, output, 0, fail_under, visible_only=True)
+
+
+@main.command()
+@click.argument("submissions", type=click.Path())
+@click.option("-o", "--output", "output_folder", type=click.Path(file_okay=False), required=True,
+              help="Folder for the gradebook, the reports and the class dashboard.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Submissions graded in parallel [default: the number of cores].")
+@_part_option
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random test inputs.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", help="Run the jobs on this Dask scheduler instead.")
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar with an ETA.")
+@_reports_user_errors
+def batch(submissions, output_folder, jobs, parts, seed, dask_address, progress):
+    """Grade a whole class: a folder of per-student folders or .zip files (or a Gradescope
+    export, or nbgrader's submitted/ tree).  Re-running continues an interrupted batch."""
+    import os
+    from pathlib import Path
+
+    from .batch import BatchSettings, grade_class
+
+    settings = BatchSettings(parts=list(parts) or None, seed=seed, jobs=jobs or os.cpu_count() or 1,
+                             dask=dask_address, progress=progress)
+    summary = grade_class(Path(submissions), Path(output_folder), settings)
+    state = "interrupted" if summary.interrupted else "done"
+    click.echo(f"{state}: {summary.graded_now} graded now, {summary.reused} unchanged since the last run, "
+               f"{summary.errors} with errors, of {summary.total} submissions.")
+    click.echo(f"gradebook: {summary.output / 'gradebook.csv'}   dashboard: {summary.output / 'index.html'}")
+    if summary.interrupted:
+        click.echo("Run the same command again to grade the rest.")
+        sys.exit(130)
+
+
+@main.command()
+@click.option("-o", "--output", "output_folder", type=click.Path(file_okay=False), default="demo-reports",
+              show_default=True, help="Folder for the reports.")
+@_reports_user_errors
+def demo(output_folder):
+    """Grade the example submissions in examples/submissions/ and write their reports."""
+    from pathlib import Path
+
+    from ._course import course_root
+    from ._engine import grade_submission
+
+    examples = sorted(path for path in (course_root() / "examples" / "submissions").iterdir() if path.is_dir())
+    folder = Path(output_folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for example in examples:
+        result = grade_submission(example)
+        for output_format, suffix in (("html", "html"), ("json", "json"), ("text", "txt")):
+            (folder / f"{example.name}.{suffix}").write_text(_render(result, output_format), encoding="utf-8")
+        click.echo(f"{example.name:<18} {result.score:>6.4g} / {result.max_score:g} points"
+                   f"  ({result.execution_time:.2f} s)  → {folder / example.name}.html")
+    click.echo(f"Reports written to {folder.resolve()}/ (HTML for students, JSON for Gradescope, text for the terminal).")
+
+
+@main.command()
+@click.option("-o", "--output", "output_folder", type=click.Path(file_okay=False), required=True,
+              help="A new folder for the release.")
+@_part_option
+@_reports_user_errors
+def release(output_folder, parts):
+    """Build what students receive: stubs, READMEs and a self-check without the reference."""
+    from pathlib import Path
+
+    from ._release import build_release
+
+    folder = build_release(Path(output_folder), list(parts) or None)
+    click.echo(f"release written to {folder}")
+
+
+@main.group()
+def gradescope():
+    """Run the grader on Gradescope."""
+
+
+@gradescope.command("build")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True)
+@_reports_user_errors
+def gradescope_build(output):
+    """Build the autograder zip to upload to Gradescope (setup.sh, run_autograder, the course)."""
+    from pathlib import Path
+
+    from ._gradescope import build_bundle
+
+    click.echo(f"wrote {build_bundle(Path(output))}")
+
+
+@main.command("ci-template")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=".github/workflows/autograde.yml",
+              show_default=True)
+@click.option("--threshold", type=float, default=0.0, show_default=True,
+              help="Points on the visible examples below which the workflow fails.")
+@click.option("--folder", default="assignments", show_default=True, help="Where the student's modules are.")
+@click.option("--python-version", default="3.11", show_default=True)
+@_reports_user_errors
+def ci_template(output, threshold, folder, python_version):
+    """Write a GitHub Actions workflow that runs `autograder check` on every push."""
+    from pathlib import Path
+
+    import jinja2
+
+    template = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "templates_ci"),
+                                  keep_trailing_newline=True).get_template("autograde.yml.j2")
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(template.render(threshold=f"{threshold:g}", folder=folder, python_version=python_version),
+                    encoding="utf-8")
+    click.echo(f"wrote {path}")
 
 
 @main.group()
