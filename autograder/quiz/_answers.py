@@ -156,3 +156,12 @@ def _number(value: Any, wanted: str) -> int | float:
     if isinstance(value, float) and not math.isfinite(value):
         raise AnswerProblem(f"expected {wanted}, got {_describe(value)}")
     return value
+
+
+def dump_answers(quiz_id: str, student: str, answers: dict[str, Any], json_format: bool) -> str:
+    """The text of an answers file (JSON, or YAML)."""
+    data = {"quiz": quiz_id, "student": student, "answers": answers}
+    if json_format:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    import yaml
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)

@@ -91,12 +91,12 @@ def _markdown_with_maths(markdown_text: str, render_maths) -> str:
     for is_maths, part in split_maths(markdown_text):
         if is_maths:
             rendered.append(render_maths(part))
-            source.append(f"\x02{len(rendered) - 1}\x03")
+            source.append(f"qzmaths{len(rendered) - 1}qz")       # letters only: Markdown leaves it alone
         else:
             source.append(part)
     output = markdown.markdown("".join(source), extensions=["fenced_code", "tables", "sane_lists"],
                                output_format="html")
-    return re.sub("\x02(\\d+)\x03", lambda m: rendered[int(m.group(1))], output)
+    return re.sub(r"qzmaths(\d+)qz", lambda m: rendered[int(m.group(1))], output)
 
 
 def _mathml(latex: str) -> str:
