@@ -147,10 +147,10 @@ def _check_node(node: ast.AST, text: str, names: set[str]) -> None:
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed (in {text!r})")
         return
     if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            allowed = ", ".join(sorted(FUNCTIONS))
-            called = node.func.id if isinstance(node.func, ast.Name) else _describe_node(node.func)
-            raise ExpressionError(f"unknown function {called!r} (allowed: {allowed})")
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError(f"{_describe_node(node.func)} not allowed in expressions (in {text!r})")
+        if node.func.id not in FUNCTIONS:
+            raise ExpressionError(f"unknown function {node.func.id!r} (allowed: {', '.join(sorted(FUNCTIONS))})")
         if node.keywords:
             raise ExpressionError(f"keyword arguments are not allowed (in {text!r})")
         _, smallest, largest = FUNCTIONS[node.func.id]

@@ -20,6 +20,17 @@ _GROUP = re.compile(r"([\^_])\{([^{}]*)\}")
 _SPACED_MACRO = re.compile(r"(\\[A-Za-z]+)(\s)(?=[=+\-<>])")
 
 
+def _require(module: str):
+    """Import an optional dependency of the quiz commands, or say how to install it (one line, no traceback)."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        from .._errors import UserError
+        raise UserError(f"the quiz commands need {module.split('.')[0]}: pip install 'week5-autograder[quiz]'") from None
+
+
 class TemplateProblem(ValueError):
     """A prompt's placeholders do not render (syntax, or an unknown name)."""
 
@@ -57,9 +68,9 @@ def split_maths(text: str) -> list[tuple[bool, str]]:
 
 @functools.lru_cache(maxsize=1)
 def _latex_to_text():
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
-    context = get_default_latex_context_db()
+    latex2text = _require("pylatexenc.latex2text")
+    LatexNodes2Text, MacroTextSpec = latex2text.LatexNodes2Text, latex2text.MacroTextSpec
+    context = latex2text.get_default_latex_context_db()
     spaced = {"approx": "≈", "times": "×", "cdot": "·", "leftarrow": "←", "rightarrow": "→", "to": "→",
               "propto": "∝", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "in": "∈"}
     context.add_context_category(
@@ -84,8 +95,7 @@ def to_terminal(markdown_text: str) -> str:
 
 def _markdown_with_maths(markdown_text: str, render_maths) -> str:
     """Markdown to HTML, with each maths span rendered by render_maths and kept out of Markdown's way."""
-    import markdown
-
+    markdown = _require("markdown")
     rendered: list[str] = []
     source = []
     for is_maths, part in split_maths(markdown_text):
@@ -100,10 +110,9 @@ def _markdown_with_maths(markdown_text: str, render_maths) -> str:
 
 
 def _mathml(latex: str) -> str:
-    import latex2mathml.converter
-
+    converter = _require("latex2mathml.converter")
     try:
-        return latex2mathml.converter.convert(latex)
+        return converter.convert(latex)
     except Exception:               # noqa: BLE001 - maths it cannot convert is shown as text
         return f"<code>{html.escape(latex)}</code>"
 
