@@ -21,7 +21,8 @@ from ._markup import TemplateProblem, fill_placeholders
 from ._model import Parameter, Question, Quiz
 
 EXHAUSTIVE_LIMIT = 4096     # parameter combinations checked one by one up to this many
-RANDOM_SAMPLES = 2000       # beyond it: every corner (min/max) combination plus this many random ones
+CORNER_LIMIT = 1024         # beyond it: up to this many corner (min/max) combinations …
+RANDOM_SAMPLES = 1000       # … plus this many random ones
 
 
 def check_quiz(quiz: Quiz, document: LocatedYaml) -> list[UserError]:
@@ -176,7 +177,7 @@ def parameter_samples(parameters: dict[str, Parameter]) -> list[dict]:
                 for combination in itertools.product(*(parameters[name].values for name in names))]
     extremes = [sorted({min(p.values), max(p.values)}) for p in parameters.values()]
     corners = [dict(zip(names, combination)) for combination in itertools.islice(itertools.product(*extremes),
-                                                                                   EXHAUSTIVE_LIMIT)]
+                                                                                   CORNER_LIMIT)]
     rng = random.Random(0)
     randoms = [{name: parameters[name].values[int(rng.random() * len(parameters[name].values))] for name in names}
                for _ in range(RANDOM_SAMPLES)]

@@ -41,12 +41,17 @@ def _environment() -> jinja2.sandbox.SandboxedEnvironment:
                                                         keep_trailing_newline=True)
 
 
+@functools.lru_cache(maxsize=2048)
+def _template(text: str) -> jinja2.Template:
+    return _environment().from_string(text)
+
+
 def fill_placeholders(text: str, values: dict) -> str:
     """The text with `{{ name }}` replaced by the parameter values (TemplateProblem if it cannot be)."""
     if "{{" not in text and "{%" not in text:
         return text
     try:
-        return _environment().from_string(text).render(**values)
+        return _template(text).render(**values)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(f"placeholder syntax error on line {exc.lineno} of the text: {exc.message}") from None
     except jinja2.UndefinedError as exc:
