@@ -111,8 +111,8 @@ _GIFT_SPECIAL = "\\~=#{}:"
 
 def gift_escape(text: str) -> str:
     """Text with GIFT's special characters escaped, on one line (a blank line would end the question)."""
-    escaped = "".join("\\" + char if char in _GIFT_SPECIAL else char for char in text)
-    return escaped.replace("\r", "").replace("\n", "&#10;")
+    text = text.replace("\r", "").replace("\n", "&#10;")      # its '#' is escaped below like any other
+    return "".join("\\" + char if char in _GIFT_SPECIAL else char for char in text)
 
 
 def _gift_html(markdown_text: str) -> str:
