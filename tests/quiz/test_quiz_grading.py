@@ -208,3 +208,11 @@ def test_invalid_json_answers_are_located(bank, tmp_path):
     with pytest.raises(UserError, match="invalid JSON") as caught:
         load_answers(path, bank.id)
     assert (caught.value.line, caught.value.column) == (2, 9)
+
+
+def test_gradescope_output_shows_each_questions_prompt_answer_and_explanation(bank, write_answers):
+    result = _grade(bank, write_answers, "s1.yaml", {"answers": {"q1-deep-learning-activation": "relu"}})
+    output = gradescope_results(result)["tests"][1]["output"]
+    assert "Prompt:\nWhich activation function" in output
+    assert "Your answer:\n" in output and "ReLU  [relu]" in output
+    assert "Explanation:\nReLU, max(0, z), is cheap" in output
