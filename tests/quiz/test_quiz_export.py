@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 from click.testing import CliRunner
-from quiz_gift_grammar import GiftError, parse_gift
+from .quiz_gift_grammar import GiftError, parse_gift
 
 from autograder.cli import main
 from autograder.quiz import load_quiz
