@@ -39,6 +39,9 @@ class AnswersFile:
     quiz: str | None = None
 
 
+MAX_TEXT = 1000        # characters of a text answer
+
+
 class AnswerProblem(ValueError):
     """One answer is not of the form its question needs; the message says what was expected."""
 
@@ -124,16 +127,17 @@ def read_answer(prepared: PreparedQuestion, value: Any) -> Any:
             return value.strip().casefold() == "true"
         raise AnswerProblem(f"expected true or false, got {_describe(value)}")
     if kind == "numeric":
-        number = _number(value, "a number")
-        return float(number)
+        return float(_number(value, "a number"))
     if kind == "integer":
         number = _number(value, "a whole number")
-        if not float(number).is_integer():
+        if isinstance(number, float) and not number.is_integer():
             raise AnswerProblem(f"expected a whole number, got {_describe(value)}")
         return int(number)
     if kind == "text":
-        if isinstance(value, (list, dict, bool)):
+        if isinstance(value, (list, dict, bool)) or value is None:
             raise AnswerProblem(f"expected a text, got {_describe(value)}")
+        if len(str(value)) > MAX_TEXT:
+            raise AnswerProblem(f"expected a short text, got {len(str(value))} characters")
         return str(value)
     if kind == "ordering":
         if not isinstance(value, list):
@@ -153,8 +157,12 @@ def _number(value: Any, wanted: str) -> int | float:
             value = float(value.strip()) if any(c in value for c in ".eE") else int(value.strip())
         except ValueError:
             raise AnswerProblem(f"expected {wanted}, got {_describe(value)}") from None
-    if isinstance(value, float) and not math.isfinite(value):
-        raise AnswerProblem(f"expected {wanted}, got {_describe(value)}")
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise AnswerProblem(f"expected {wanted}, got a number too large to use")
     return value
 
 

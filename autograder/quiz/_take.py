@@ -76,7 +76,9 @@ def _hint(prepared: PreparedQuestion) -> str:
 
 def take_quiz(quiz: Quiz, student: str, output: str | None) -> Path:
     variant = build_variant(quiz, student)
-    path = Path(output or f"{student}-{quiz.id}.yaml")
+    from .cli import safe_file_name
+
+    path = Path(output or f"{safe_file_name(student)}-{quiz.id}.yaml")
     click.echo(f"{quiz.title}\nVariant of student {student}: {len(variant.questions)} questions. "
                "Press Enter to skip a question.\n")
     answers: dict[str, Any] = {}

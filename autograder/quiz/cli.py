@@ -107,11 +107,18 @@ def grade(quiz_file, answers, output_format, output, combine_with):
         text = _render(result, output_format)
         if len(answers) > 1 and output:
             suffix = {"text": "txt", "json": "json", "html": "html"}[output_format]
-            _emit(text, str(Path(output) / f"{result.student}.{suffix}"))
+            _emit(text, str(Path(output) / f"{safe_file_name(result.student)}.{suffix}"))
         else:
             _emit(text, output)
     if problems:
         raise UserErrors(problems)
+
+
+def safe_file_name(student: str) -> str:
+    """A student id usable as a file name (no folders, no dots in front)."""
+    import re
+
+    return re.sub(r"[^\w.@+-]+", "_", student).lstrip(".") or "student"
 
 
 def _stored_result(path: str, student: str):

@@ -121,3 +121,11 @@ def test_quiz_commands_on_a_broken_quiz_are_one_line_errors(tmp_path):
         result = _run(*command)
         assert result.exit_code == 2
         assert result.output.strip() == f"autograder: {broken}:3:12: questions: [] should be non-empty"
+
+
+def test_report_file_names_never_leave_the_output_folder(bank_path, write_answers, tmp_path):
+    answers = write_answers("x.yaml", {"student": "../../escape", "answers": {}})
+    other = write_answers("y.yaml", {"answers": {}})
+    result = _run("grade", bank_path, answers, other, "--format", "json", "-o", tmp_path / "reports")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == ["_.._escape.json", "y.json"]

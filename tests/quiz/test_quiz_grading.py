@@ -216,3 +216,15 @@ def test_gradescope_output_shows_each_questions_prompt_answer_and_explanation(ba
     assert "Prompt:\nWhich activation function" in output
     assert "Your answer:\n" in output and "ReLU  [relu]" in output
     assert "Explanation:\nReLU, max(0, z), is cheap" in output
+
+
+@pytest.mark.parametrize("question_id, value, message", [
+    ("q3-iterations-per-epoch", 10 ** 400, "a number too large to use"),
+    ("chinchilla-tokens", ".inf", "expected a number"),
+    ("chinchilla-tokens", "1" * 5000, "expected a number"),
+    ("contextual-model", "x" * 5000, "expected a short text, got 5000 characters"),
+])
+def test_absurd_answers_are_explained_not_crashed_on(bank, write_answers, question_id, value, message):
+    result = _grade(bank, write_answers, "s1.yaml", {"answers": {question_id: value}})
+    test = {t.function: t for t in result.tests()}[question_id]
+    assert test.score == 0 and message in test.feedback.message
