@@ -172,4 +172,4 @@ def dump_answers(quiz_id: str, student: str, answers: dict[str, Any], json_forma
     if json_format:
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     import yaml
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

@@ -228,3 +228,17 @@ def test_absurd_answers_are_explained_not_crashed_on(bank, write_answers, questi
     result = _grade(bank, write_answers, "s1.yaml", {"answers": {question_id: value}})
     test = {t.function: t for t in result.tests()}[question_id]
     assert test.score == 0 and message in test.feedback.message
+
+
+def test_answers_of_every_wrong_kind_are_graded_without_a_crash(bank, variant_of):
+    import random
+
+    from autograder.quiz._grading import grade_variant
+
+    values = [None, True, 0, -1, 1.5, float("nan"), "", "relu", "1e999", [], [None], ["relu", "relu"], {"a": 1},
+              10 ** 400, "x" * 2000]
+    rng = random.Random(2)
+    for number in range(30):
+        variant = variant_of(f"student-{number}")
+        part, _ = grade_variant(variant, {p.id: rng.choice(values) for p in variant.questions})
+        assert 0 <= part.score <= part.max_score

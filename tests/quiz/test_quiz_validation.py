@@ -80,3 +80,28 @@ def test_several_problems_are_all_reported_one_per_line(tmp_path):
 def test_a_missing_quiz_file_is_a_one_line_error(tmp_path):
     result = _validate(tmp_path / "nowhere.yaml")
     assert result.exit_code == 2 and result.output.strip().endswith("nowhere.yaml: file not found")
+
+
+def test_mangled_copies_of_the_bank_load_or_fail_with_located_errors_only(bank_path, tmp_path):
+    import random
+
+    from autograder._errors import UserError
+    from autograder.quiz import load_quiz
+
+    lines = bank_path.read_text().splitlines()
+    rng = random.Random(1)
+    failures = 0
+    for number in range(20):
+        mangled = list(lines)
+        for _ in range(3):
+            index = rng.randrange(len(mangled))
+            mangled[index] = mangled[index][: rng.randrange(len(mangled[index]) + 1)]
+            mangled.insert(rng.randrange(len(mangled)), mangled[rng.randrange(len(mangled))])
+        path = tmp_path / f"mangled-{number}.yaml"
+        path.write_text("\n".join(mangled))
+        try:
+            load_quiz(path)
+        except UserError as error:
+            failures += 1
+            assert error.path == str(path) and error.line is not None
+    assert failures > 10
