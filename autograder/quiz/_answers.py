@@ -3,12 +3,12 @@
     quiz: week5              # optional; when given it must be the quiz's id
     student: s1234567        # optional; default: the file name without its extension
     answers:                 # question id → answer
-      relu-in-deep-learning: relu           # single: a choice key
+      q1-deep-learning-activation: relu     # single: a choice key
       activations-with-negative-outputs: [tanh, linear]   # multiple: a list of choice keys
       q4-context-independent: false         # true_false
       chinchilla-tokens: 160                # numeric: a number (1.4e12 is fine)
       skipgram-pairs: 394                   # integer
-      model-that-fixes-it: BERT             # text
+      contextual-model: BERT                # text
       backprop-order: [forward, loss, backward, update]   # ordering: item keys, first to last
 
 YAML or JSON (by extension: .json is JSON, anything else YAML).  A problem with
