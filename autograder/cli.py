@@ -255,3 +255,5 @@ def stubs_build(check):
         sys.exit(1 if outdated else 0)
     for path in write_stubs():
         click.echo(f"wrote {path.relative_to(root)}")
+
+from .quiz.cli import quiz as _quiz; main.add_command(_quiz)  # noqa: E402  (the `quiz` group)

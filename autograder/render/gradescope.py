@@ -2,7 +2,8 @@
 
 Top level: score, max_score, execution_time, output, tests; each test: name,
 number, score, max_score, status, output, visibility, tags.  The test output
-is the student's feedback as text; the hidden tests' source never appears.
+is the student's feedback as text (with the test's `details` blocks, e.g. a quiz
+question's explanation); the hidden tests' source never appears.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def _test_output(test: TestResult) -> str:
             if value:
                 lines.append(f"{label}:\n{value}")
     lines += [f"Note: {note}" for note in test.notes]
+    lines += [f"{label[:1].upper()}{label[1:]}:\n{text}" for label, text in test.details.items() if text]
     if test.output:
         lines.append(f"Your code printed:\n{test.output[:4000]}")
     return "\n\n".join(lines)

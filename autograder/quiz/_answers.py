@@ -1,0 +1,175 @@
+"""Answers files: what a student hands in for a quiz (format documented in README "Quizzes").
+
+    quiz: week5              # optional; when given it must be the quiz's id
+    student: s1234567        # optional; default: the file name without its extension
+    answers:                 # question id → answer
+      q1-deep-learning-activation: relu     # single: a choice key
+      activations-with-negative-outputs: [tanh, linear]   # multiple: a list of choice keys
+      q4-context-independent: false         # true_false
+      chinchilla-tokens: 160                # numeric: a number (1.4e12 is fine)
+      skipgram-pairs: 394                   # integer
+      contextual-model: BERT                # text
+      backprop-order: [forward, loss, backward, update]   # ordering: item keys, first to last
+
+YAML or JSON (by extension: .json is JSON, anything else YAML).  A problem with
+the file as a whole (unreadable, not a mapping, no `answers`, another quiz) is
+a located `UserError`; a problem with one answer (unknown id, wrong type, a key
+that is not a choice) only costs that question, with a message saying why.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._errors import UserError
+from .._yamlio import load_yaml
+from ._variants import PreparedQuestion
+
+
+@dataclass
+class AnswersFile:
+    """One student's answers, as read from a file."""
+
+    path: Path
+    student: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    quiz: str | None = None
+
+
+MAX_TEXT = 1000        # characters of a text answer
+
+
+class AnswerProblem(ValueError):
+    """One answer is not of the form its question needs; the message says what was expected."""
+
+
+def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
+    """Read an answers file; UserError (located where possible) if it cannot be used at all."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        data = _load_json(path)
+    else:
+        data = load_yaml(path).data
+    if not isinstance(data, dict):
+        raise UserError("an answers file is a mapping with an 'answers:' mapping of question id → answer", path, 1, 1)
+    unknown = sorted(str(key) for key in data if key not in ("quiz", "student", "answers"))
+    if unknown:
+        raise UserError(f"unknown top-level key {unknown[0]!r} (allowed: quiz, student, answers)", path)
+    answers = data.get("answers")
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict):
+        raise UserError("'answers' must be a mapping of question id → answer", path)
+    quiz = data.get("quiz")
+    if quiz is not None and quiz_id is not None and str(quiz) != quiz_id:
+        raise UserError(f"these answers are for quiz {quiz!r}, not {quiz_id!r}", path)
+    student = data.get("student")
+    if student is None or not str(student).strip():
+        student = path.name.split(".")[0]
+    return AnswersFile(path=path, student=str(student).strip(), quiz=None if quiz is None else str(quiz),
+                       answers={str(key): value for key, value in answers.items()})
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read file ({exc.__class__.__name__}: {exc})", path) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _key(value: Any, prepared: PreparedQuestion) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise AnswerProblem(f"expected a choice key ({', '.join(prepared.order)}), got {_describe(value)}")
+    key = str(value).strip()
+    if key not in prepared.texts:
+        raise AnswerProblem(f"{key!r} is not one of the choices ({', '.join(prepared.order)})")
+    return key
+
+
+def read_answer(prepared: PreparedQuestion, value: Any) -> Any:
+    """The answer in its question's form (str, set, bool, float, int, list); AnswerProblem if it has none."""
+    kind = prepared.question.type
+    if kind == "single":
+        return _key(value, prepared)
+    if kind == "multiple":
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            value = [value]
+        if not isinstance(value, list):
+            raise AnswerProblem(f"expected a list of choice keys ({', '.join(prepared.order)}), got {_describe(value)}")
+        return {_key(item, prepared) for item in value}
+    if kind == "true_false":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().casefold() in ("true", "false"):
+            return value.strip().casefold() == "true"
+        raise AnswerProblem(f"expected true or false, got {_describe(value)}")
+    if kind == "numeric":
+        return float(_number(value, "a number"))
+    if kind == "integer":
+        number = _number(value, "a whole number")
+        if isinstance(number, float) and not number.is_integer():
+            raise AnswerProblem(f"expected a whole number, got {_describe(value)}")
+        return int(number)
+    if kind == "text":
+        if isinstance(value, (list, dict, bool)) or value is None:
+            raise AnswerProblem(f"expected a text, got {_describe(value)}")
+        if len(str(value)) > MAX_TEXT:
+            raise AnswerProblem(f"expected a short text, got {len(str(value))} characters")
+        return str(value)
+    if kind == "ordering":
+        if not isinstance(value, list):
+            raise AnswerProblem(f"expected the item keys in order ({', '.join(prepared.order)}), got {_describe(value)}")
+        keys = [_key(item, prepared) for item in value]
+        if sorted(keys) != sorted(prepared.texts):
+            raise AnswerProblem(f"expected each item key exactly once ({', '.join(prepared.order)})")
+        return keys
+    raise AssertionError(kind)                                # pragma: no cover - the schema lists the types
+
+
+def _number(value: Any, wanted: str) -> int | float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise AnswerProblem(f"expected {wanted}, got {_describe(value)}")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip()) if any(c in value for c in ".eE") else int(value.strip())
+        except ValueError:
+            raise AnswerProblem(f"expected {wanted}, got {_describe(value)}") from None
+    try:
+        finite = math.isfinite(float(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        raise AnswerProblem(f"expected {wanted}, got a number too large to use")
+    return value
+
+
+def dump_answers(quiz_id: str, student: str, answers: dict[str, Any], json_format: bool) -> str:
+    """The text of an answers file (JSON, or YAML)."""
+    data = {"quiz": quiz_id, "student": student, "answers": answers}
+    if json_format:
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    import yaml
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)

@@ -1,0 +1,181 @@
+"""A quiz file loaded into objects: `Quiz`, its `Question`s and `Pool`s.
+
+`load_quiz` parses the YAML (keeping positions), validates it against
+QUIZ_SCHEMA, builds the objects and runs the consistency checks of
+`_checks.py`; every problem is a located `UserError`, all of them at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .._errors import UserError, UserErrors
+from .._yamlio import LocatedYaml, load_yaml, validate
+from ._expressions import Expression, ExpressionError, parse_expression
+from ._schema import QUIZ_SCHEMA
+
+MAX_PARAMETER_VALUES = 10_000
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter of a question: the values a student's variant draws one from."""
+
+    name: str
+    values: tuple[int | float, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question as the quiz file gives it (the same for every student)."""
+
+    id: str
+    type: str
+    points: float
+    prompt: str                       # Markdown with $inline maths$ and {{ parameter }} placeholders
+    explanation: str
+    where: tuple                      # key path of the question in the file (for located errors)
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    choices: dict[str, str] = field(default_factory=dict)     # single, multiple: key → text, in file order
+    items: dict[str, str] = field(default_factory=dict)       # ordering: key → text, in file order
+    feedback: dict[str, str] = field(default_factory=dict)    # per choice (or "true"/"false"), shown after grading
+    shuffle: bool = True
+    answer: Any = None                # raw answer of the file (choice key(s), bool, number/expression, order)
+    expression: Expression | None = None      # numeric and integer: the parsed answer
+    scoring: str = "all_or_nothing"
+    absolute_tolerance: float = 0.0
+    relative_tolerance: float = 0.0
+    accept: tuple[str, ...] = ()
+    pattern: str | None = None
+    case_sensitive: bool = False
+    parameters: dict[str, Parameter] = field(default_factory=dict)
+    parameters_from: str | None = None
+    pool: str | None = None
+
+
+
+@dataclass(frozen=True)
+class Pool:
+    """'Draw `draw` of these questions' for each student."""
+
+    id: str
+    draw: int
+    question_ids: tuple[str, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A whole quiz bank: questions and pools in file order."""
+
+    id: str
+    title: str
+    path: Path
+    entries: tuple[Question | Pool, ...]          # file order; a Pool stands where its questions were
+    questions: dict[str, Question]                # every question by id, pool members included
+    description: str = ""
+    listed: tuple[Question, ...] = ()             # every question in file order, repeats of an id included
+
+    @property
+    def pools(self) -> list[Pool]:
+        return [entry for entry in self.entries if isinstance(entry, Pool)]
+
+    def parameter_source(self, question: Question) -> Question:
+        """The question whose parameters (and drawn values) this question uses."""
+        return self.questions[question.parameters_from] if question.parameters_from else question
+
+    def parameters_of(self, question: Question) -> dict[str, Parameter]:
+        return self.parameter_source(question).parameters
+
+
+def load_quiz(path: str | Path) -> Quiz:
+    """Load, validate and check a quiz file; raise every problem found as located errors."""
+    from ._checks import check_quiz
+
+    document = load_yaml(path)
+    if document.data is None:
+        raise UserError("the file is empty; a quiz needs quiz, title and questions", document.path, 1, 1)
+    validate(document, QUIZ_SCHEMA)
+    problems: list[UserError] = []
+    quiz = _build(document, problems)
+    problems += check_quiz(quiz, document)
+    if problems:
+        problems.sort(key=lambda error: (error.line or 0, error.column or 0))
+        raise UserErrors(problems)
+    return quiz
+
+
+def _build(document: LocatedYaml, problems: list[UserError]) -> Quiz:
+    data = document.data
+    entries: list[Question | Pool] = []
+    questions: dict[str, Question] = {}
+    listed: list[Question] = []
+    for index, entry in enumerate(data["questions"]):
+        if "pool" in entry:
+            members = []
+            for member_index, member in enumerate(entry["questions"]):
+                question = _question(member, ("questions", index, "questions", member_index), entry["pool"],
+                                     document, problems)
+                members.append(question)
+                listed.append(question)
+                questions.setdefault(question.id, question)
+            entries.append(Pool(id=entry["pool"], draw=entry["draw"], title=entry.get("title", ""),
+                                question_ids=tuple(question.id for question in members)))
+        else:
+            question = _question(entry, ("questions", index), None, document, problems)
+            entries.append(question)
+            listed.append(question)
+            questions.setdefault(question.id, question)
+    return Quiz(id=data["quiz"], title=data["title"], description=data.get("description", ""),
+                path=document.path, entries=tuple(entries), questions=questions, listed=tuple(listed))
+
+
+def _question(data: dict, where: tuple, pool: str | None, document: LocatedYaml,
+              problems: list[UserError]) -> Question:
+    expression = None
+    if data["type"] in ("numeric", "integer"):
+        try:
+            expression = parse_expression(data["answer"])
+        except ExpressionError as exc:
+            problems.append(document.error(where + ("answer",), f"{data['id']}: answer: {exc}"))
+    parameters = {}
+    for name, spec in data.get("parameters", {}).items():
+        try:
+            parameters[name] = Parameter(name, _parameter_values(spec))
+        except ValueError as exc:
+            problems.append(document.error(where + ("parameters", name), f"{data['id']}: parameter {name}: {exc}"))
+    tolerance = data.get("tolerance", {})
+    return Question(
+        id=data["id"], type=data["type"], points=float(data["points"]), prompt=data["prompt"],
+        explanation=data["explanation"], where=where, title=data.get("title", ""),
+        tags=tuple(data.get("tags", ())), choices=dict(data.get("choices", {})), items=dict(data.get("items", {})),
+        feedback={str(key).lower() if isinstance(key, bool) else key: text
+                  for key, text in data.get("feedback", {}).items()},
+        shuffle=data.get("shuffle", True), answer=data.get("answer"), expression=expression,
+        scoring=data.get("scoring", "all_or_nothing"),
+        absolute_tolerance=float(tolerance.get("absolute", 0.0)),
+        relative_tolerance=float(tolerance.get("relative", 0.0)),
+        accept=tuple(data.get("accept", ())), pattern=data.get("pattern"),
+        case_sensitive=data.get("case_sensitive", False), parameters=parameters,
+        parameters_from=data.get("parameters_from"), pool=pool,
+    )
+
+
+def _parameter_values(spec: dict) -> tuple[int | float, ...]:
+    """All the values a parameter can take: its `values`, or min..max in steps of `step` (default 1)."""
+    if "values" in spec:
+        return tuple(spec["values"])
+    low, high, step = spec["min"], spec["max"], spec.get("step", 1)
+    if high < low:
+        raise ValueError(f"max ({high}) is smaller than min ({low})")
+    count = int(round((high - low) / step)) + 1
+    if count > MAX_PARAMETER_VALUES:
+        raise ValueError(f"{count} values; at most {MAX_PARAMETER_VALUES}")
+    if all(isinstance(value, int) for value in (low, high, step)):
+        return tuple(range(low, high + 1, step))
+    values = tuple(round(low + k * step, 10) for k in range(count))
+    if abs(values[-1] - high) > 1e-9 * max(1.0, abs(high)):
+        raise ValueError(f"max ({high}) is not min ({low}) plus a whole number of steps ({step})")
+    return values

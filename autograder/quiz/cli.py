@@ -1,0 +1,162 @@
+"""`autograder quiz …`: validate, show, take, html, grade and export YAML quizzes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .._errors import UserError, UserErrors
+from ..cli import _emit, _render, _reports_user_errors
+
+DEFAULT_VARIANTS = 5
+
+_quiz_argument = click.argument("quiz_file", metavar="QUIZ", type=click.Path(dir_okay=False))
+_student_option = click.option("--student", required=True, help="Student id: it decides the variant.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def quiz():
+    """YAML quizzes: per-student variants, taking, grading and LMS export."""
+
+
+@quiz.command()
+@_quiz_argument
+@_reports_user_errors
+def validate(quiz_file):
+    """Check QUIZ; print every problem as file:line:column: message."""
+    from ._model import load_quiz
+
+    loaded = load_quiz(quiz_file)
+    pools = loaded.pools
+    click.echo(f"{quiz_file}: ok: {len(loaded.questions)} questions"
+               + (f", {len(pools)} pool{'s' if len(pools) > 1 else ''}" if pools else "")
+               + f", {sum(1 for q in loaded.questions.values() if loaded.parameters_of(q))} parameterised")
+
+
+@quiz.command()
+@_quiz_argument
+@_student_option
+@_reports_user_errors
+def show(quiz_file, student):
+    """Print STUDENT's variant of QUIZ (no answers)."""
+    from ._model import load_quiz
+    from ._render_terminal import render_variant
+    from ._variants import build_variant
+
+    click.echo(render_variant(build_variant(load_quiz(quiz_file), student)), nl=False)
+
+
+@quiz.command()
+@_quiz_argument
+@_student_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Answers file to write (.json or .yaml)  [default: STUDENT-QUIZ.yaml]")
+@_reports_user_errors
+def take(quiz_file, student, output):
+    """Answer STUDENT's variant of QUIZ in the terminal; writes an answers file."""
+    from ._model import load_quiz
+    from ._take import take_quiz
+
+    take_quiz(load_quiz(quiz_file), student, output)
+
+
+@quiz.command()
+@_quiz_argument
+@_student_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The page to write.")
+@_reports_user_errors
+def html(quiz_file, student, output):
+    """Write a self-contained page on which STUDENT answers QUIZ in a browser and downloads the answers file."""
+    from ._model import load_quiz
+    from ._page import render_page
+    from ._variants import build_variant
+
+    _emit(render_page(build_variant(load_quiz(quiz_file), student)), output)
+
+
+@quiz.command()
+@_quiz_argument
+@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "output_format", type=click.Choice(("text", "json", "html")), default="text",
+              show_default=True, help="text summary, Gradescope results.json, or HTML report.")
+@click.option("-o", "--output", type=click.Path(),
+              help="Write here instead of stdout; with several ANSWERS a folder, one file per student.")
+@click.option("--combine", "combine_with", type=click.Path(dir_okay=False),
+              help="A stored code-grading result (GradingResult JSON) to add the quiz to, for one report.")
+@_reports_user_errors
+def grade(quiz_file, answers, output_format, output, combine_with):
+    """Grade ANSWERS files (one per student) against each student's own variant of QUIZ."""
+    from ._answers import load_answers
+    from ._grading import add_quiz_part, failed_result, grade_answers
+    from ._model import load_quiz
+
+    loaded = load_quiz(quiz_file)
+    if len(answers) > 1 and combine_with:
+        raise UserError("--combine takes one answers file")
+    if len(answers) > 1 and output_format != "text" and not output:
+        raise UserError(f"--format {output_format} with several answers files needs -o FOLDER")
+    problems: list[UserError] = []
+    for path in answers:
+        try:
+            result = grade_answers(loaded, load_answers(path, loaded.id))
+        except UserError as error:
+            problems += error.errors if isinstance(error, UserErrors) else [error]
+            result = failed_result(loaded, path, str(error))
+        if combine_with:
+            result = add_quiz_part(_stored_result(combine_with, result.student), result)
+        text = _render(result, output_format)
+        if len(answers) > 1 and output:
+            suffix = {"text": "txt", "json": "json", "html": "html"}[output_format]
+            _emit(text, str(Path(output) / f"{safe_file_name(result.student)}.{suffix}"))
+        else:
+            _emit(text, output)
+    if problems:
+        raise UserErrors(problems)
+
+
+def safe_file_name(student: str) -> str:
+    """A student id usable as a file name (no folders, no dots in front)."""
+    import re
+
+    return re.sub(r"[^\w.@+-]+", "_", student).lstrip(".") or "student"
+
+
+def _stored_result(path: str, student: str):
+    import json
+
+    from ..results import GradingResult
+
+    try:
+        result = GradingResult.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise UserError("file not found", path) from None
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise UserError(f"not a stored grading result ({exc.__class__.__name__}: {exc})", path) from None
+    if result.student.strip().casefold() != student.strip().casefold():
+        raise UserError(f"this result is for student {result.student!r}, the answers for {student!r}", path)
+    return result
+
+
+@quiz.command()
+@_quiz_argument
+@click.option("--to", "target", type=click.Choice(("gift", "qti")), required=True,
+              help="gift: Moodle GIFT text; qti: a Canvas-compatible QTI zip (made by text2qti).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
+@click.option("--variants", type=click.IntRange(1, 100), default=DEFAULT_VARIANTS, show_default=True,
+              help="Pre-drawn variants of each parameterised question (the LMS picks one per student).")
+@_reports_user_errors
+def export(quiz_file, target, output, variants):
+    """Export QUIZ for a learning-management system (answers included: for instructors only)."""
+    from ._export import export_gift, export_qti
+    from ._model import load_quiz
+
+    loaded = load_quiz(quiz_file)
+    path = Path(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if target == "gift":
+        notes = export_gift(loaded, path, variants)
+    else:
+        notes = export_qti(loaded, path, variants)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {path}", err=True)

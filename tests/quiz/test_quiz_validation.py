@@ -1,0 +1,107 @@
+"""Validation: the bank is valid, and every broken quiz gives located one-line errors, never a traceback."""
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder.cli import main
+
+INVALID = Path(__file__).resolve().parents[1] / "fixtures" / "quizzes" / "invalid"
+
+# fixture → (line:column, part of the message) of the first problem reported
+EXPECTED = {
+    "answer_not_among_choices": ("11:13", "answer 'softmax' is not among the choices (relu, tanh)"),
+    "answer_uses_unknown_name": ("10:13", "answer uses 'm', which is not a parameter"),
+    "attribute_access": ("10:13", "attribute access not allowed"),
+    "bad_yaml": ("8:16", "invalid YAML"),
+    "duplicate_id": ("10:9", "fine: duplicate question id (first used on line 4)"),
+    "duplicate_key": ("7:5", "duplicate key 'points'"),
+    "expression_fails_for_some_values": ("11:13", "does not evaluate for total=100, batch=4: division by zero"),
+    "feedback_for_unknown_choice": ("13:10", "feedback for 'c', which is not among the choices"),
+    "huge_power": ("8:13", "exponent 387420489 is too large"),
+    "integer_answer_not_whole": ("10:13", "not a whole number, for n=7"),
+    "invalid_regex": ("8:14", "pattern is not a valid regex"),
+    "missing_field": ("4:5", "'explanation' is a required property"),
+    "not_a_mapping": ("1:1", "is not of type 'object'"),
+    "ordering_answer_incomplete": ("13:13", "answer must list every item exactly once"),
+    "parameters_from_unknown": ("7:22", "parameters_from 'nowhere' is not another question"),
+    "pool_draws_too_many": ("5:11", "pool 'tiny' draws 3 of only 2 questions"),
+    "pool_points_differ": ("7:7", "its questions must be worth the same points"),
+    "unknown_field": ("9:7", "'choises' was unexpected"),
+    "unknown_placeholder": ("9:13", "unknown placeholder: 'm' is undefined"),
+    "unknown_type": ("5:11", "'essay' is not one of 'single', 'multiple'"),
+    "unsafe_expression": ("8:13", "attribute access not allowed in expressions"),
+    "unused_parameter": ("10:15", "parameter 'epochs' is not used by the answer"),
+}
+
+
+def _validate(path) -> "CliRunner.Result":
+    return CliRunner().invoke(main, ["quiz", "validate", str(path)])
+
+
+def test_the_week5_bank_validates(bank_path):
+    result = _validate(bank_path)
+    assert result.exit_code == 0, result.output
+    assert "ok: 42 questions, 2 pools, 13 parameterised" in result.output
+
+
+def test_every_invalid_fixture_has_an_expected_error():
+    assert sorted(path.stem for path in INVALID.glob("*.yaml")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_an_invalid_quiz_gives_a_located_error_and_no_traceback(name):
+    position, message = EXPECTED[name]
+    path = INVALID / f"{name}.yaml"
+    result = _validate(path)
+    assert result.exit_code == 2
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"autograder: {path}:{position}: "), first
+    assert message in first
+
+
+def test_several_problems_are_all_reported_one_per_line(tmp_path):
+    broken = tmp_path / "two-problems.yaml"
+    broken.write_text((INVALID / "answer_not_among_choices.yaml").read_text()
+                      + "  - id: activation\n    type: true_false\n    points: 1\n    prompt: Again.\n"
+                        "    answer: maybe\n    explanation: x.\n")
+    result = _validate(broken)
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert len(lines) == 1      # schema errors come first: the boolean answer
+    assert f"{broken}:17:13: " in lines[0] and "'maybe' is not of type 'boolean'" in lines[0]
+    broken.write_text(broken.read_text().replace("answer: maybe", "answer: true"))
+    lines = _validate(broken).output.splitlines()
+    assert [line.split(": ", 2)[1].rsplit(":", 2)[1:] for line in lines] == [["11", "13"], ["13", "9"]]
+
+
+def test_a_missing_quiz_file_is_a_one_line_error(tmp_path):
+    result = _validate(tmp_path / "nowhere.yaml")
+    assert result.exit_code == 2 and result.output.strip().endswith("nowhere.yaml: file not found")
+
+
+def test_mangled_copies_of_the_bank_load_or_fail_with_located_errors_only(bank_path, tmp_path):
+    import random
+
+    from autograder._errors import UserError
+    from autograder.quiz import load_quiz
+
+    lines = bank_path.read_text().splitlines()
+    rng = random.Random(1)
+    failures = 0
+    for number in range(20):
+        mangled = list(lines)
+        for _ in range(3):
+            index = rng.randrange(len(mangled))
+            mangled[index] = mangled[index][: rng.randrange(len(mangled[index]) + 1)]
+            mangled.insert(rng.randrange(len(mangled)), mangled[rng.randrange(len(mangled))])
+        path = tmp_path / f"mangled-{number}.yaml"
+        path.write_text("\n".join(mangled))
+        try:
+            load_quiz(path)
+        except UserError as error:
+            failures += 1
+            assert error.path == str(path) and error.line is not None
+    assert failures > 10
