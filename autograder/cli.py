@@ -134,9 +134,11 @@ def check(submission, parts, output_format, output, fail_under):
 @_part_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random test inputs.")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run the jobs on this Dask scheduler instead.")
+@click.option("--quiz", type=click.Path(dir_okay=False), help="Also grade each student's quiz answers file "
+              "(…answers.yaml in their submission) against this quiz.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar with an ETA.")
 @_reports_user_errors
-def batch(submissions, output_folder, jobs, parts, seed, dask_address, progress):
+def batch(submissions, output_folder, jobs, parts, seed, dask_address, quiz, progress):
     """Grade a whole class: a folder of per-student folders or .zip files (or a Gradescope
     export, or nbgrader's submitted/ tree).  Re-running continues an interrupted batch."""
     import os
@@ -145,7 +147,7 @@ def batch(submissions, output_folder, jobs, parts, seed, dask_address, progress)
     from .batch import BatchSettings, grade_class
 
     settings = BatchSettings(parts=list(parts) or None, seed=seed, jobs=jobs or os.cpu_count() or 1,
-                             dask=dask_address, progress=progress)
+                             dask=dask_address, progress=progress, quiz=Path(quiz) if quiz else None)
     summary = grade_class(Path(submissions), Path(output_folder), settings)
     state = "interrupted" if summary.interrupted else "done"
     click.echo(f"{state}: {summary.graded_now} graded now, {summary.reused} unchanged since the last run, "

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import time
 import traceback
+from pathlib import Path
 
 from .._engine import failed_result, grade_submission
 from .._errors import UserError
 
 
-def grade_job(path: str, student: str, parts: list[str] | None, seed: int) -> dict:
-    """Grade one submission; returns GradingResult.to_dict()."""
+def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz: str | None = None) -> dict:
+    """Grade one submission (and, with a quiz, its answers file); returns GradingResult.to_dict()."""
     started = time.perf_counter()
     try:
         result = grade_submission(path, parts, seed=seed, student=student)
+        if quiz:
+            from ..quiz import add_quiz_part
+            from ._quiz import quiz_result_for
+            add_quiz_part(result, quiz_result_for(Path(path), student, quiz))
     except UserError as error:
         result = failed_result(path, str(error), parts, student)
     except Exception as error:   # a bug of ours must not cost the student their row

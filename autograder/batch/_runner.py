@@ -33,6 +33,7 @@ class BatchSettings:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     dask: str | None = None
     progress: bool = True
+    quiz: Path | None = None
 
 
 @dataclass
@@ -76,7 +77,8 @@ class _Outputs:
 
 
 def _settings_fingerprint(settings: BatchSettings) -> str:
-    payload = json.dumps({"parts": settings.parts, "seed": settings.seed, "grader": grader_fingerprint()})
+    quiz = hashlib.sha256(settings.quiz.read_bytes()).hexdigest() if settings.quiz else None
+    payload = json.dumps({"parts": settings.parts, "seed": settings.seed, "quiz": quiz, "grader": grader_fingerprint()})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -88,6 +90,9 @@ def _progress(total: int, enabled: bool):
 
 def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> BatchSummary:
     """Grade every submission under `submissions` into `output` (see the module docstring)."""
+    if settings.quiz is not None:
+        from ..quiz import load_quiz
+        load_quiz(settings.quiz)   # a broken quiz stops the batch before it starts, with a located error
     entries = discover(Path(submissions))
     output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
@@ -127,7 +132,7 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
 
 
 def _job_arguments(entry: Entry, settings: BatchSettings) -> tuple:
-    return str(entry.path), entry.student, settings.parts, settings.seed
+    return str(entry.path), entry.student, settings.parts, settings.seed, str(settings.quiz) if settings.quiz else None
 
 
 def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
