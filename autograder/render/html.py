@@ -51,7 +51,6 @@ QUESTION_KEYS = QUESTION_PROMPT_KEYS + QUESTION_ANSWER_KEYS + QUESTION_EXPECTED_
 PLOT_COLORS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#be123c")
 PLOT_STYLE = {
     "svg.fonttype": "none",            # text stays text: small files, crisp at any zoom
-    "text.parse_math": False,          # a "$" in a label is a dollar sign, not mathtext
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
     "font.size": 9,
@@ -399,8 +398,8 @@ def _draw_svg(figure: Figure, salt: str) -> str:
         canvas = MatplotlibFigure(figsize=FIGURE_SIZE, layout="constrained")
         axes = canvas.add_subplot()
         _plot_series(axes, figure)
-        axes.set_xlabel(figure.x_label)
-        axes.set_ylabel(figure.y_label)
+        axes.set_xlabel(_literal(figure.x_label))
+        axes.set_ylabel(_literal(figure.y_label))
         if figure.log_y:
             axes.set_yscale("log")
         if any(series.label for series in figure.series):
@@ -418,12 +417,20 @@ def _plot_series(axes, figure: Figure) -> None:
         color = PLOT_COLORS[index % len(PLOT_COLORS)]
         if series.style == "bar":
             offset = (bars.index(series) - (len(bars) - 1) / 2) * bar_width
-            axes.bar([x + offset for x in series.x], series.y, width=bar_width, label=series.label, color=color,
-                     alpha=0.85)
+            axes.bar([x + offset for x in series.x], series.y, width=bar_width, label=_literal(series.label),
+                     color=color, alpha=0.85)
         else:
             marker = "o" if len(series.x) <= 30 else None
-            axes.plot(series.x, series.y, label=series.label, color=color, linewidth=1.8, marker=marker,
+            axes.plot(series.x, series.y, label=_literal(series.label), color=color, linewidth=1.8, marker=marker,
                       markersize=3.5, linestyle="--" if series.style == "dashed" else "-")
+
+
+def _literal(text: str) -> str:
+    """A label as plain text: a "$" is a dollar sign, not the start of matplotlib's mathtext.
+
+    (Mathtext stays on for matplotlib's own tick labels, such as 10² on a log axis.)
+    """
+    return (text or "").replace("$", r"\$")
 
 
 def _bar_width(bars) -> float:

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from _htmltree import parse
-from _samples import HOSTILE, activation_curves, sample_result
+from _samples import HOSTILE, activation_curves, sample_result, training_loss
 from autograder.cli import main
 from autograder.render.html import format_points, render_html
 from autograder.results import FAILED, Feedback, Figure, GradingResult, Series
@@ -171,10 +171,17 @@ def test_each_figure_is_drawn_inline_as_svg_with_unique_ids(html, result_with_fi
 def test_a_plot_keeps_its_text_as_text_and_escapes_it(result):
     pytest.importorskip("matplotlib")
     figure = activation_curves()
-    figure.series[0].label = "yours </svg><script>x()</script> costs $5"
+    figure.series[0].label = "yours </svg><script>x()</script> costs $5, not $6"
     result.parts[0].tests[3].figures = [figure]
     svg = parse(render_html(result)).find("svg")
-    assert "yours </svg><script>x()</script> costs $5" in [text.text() for text in svg.find_all("text")]
+    assert "yours </svg><script>x()</script> costs $5, not $6" in [text.text() for text in svg.find_all("text")]
+
+
+def test_a_log_scale_plot_labels_its_ticks_as_powers_of_ten(result):
+    pytest.importorskip("matplotlib")
+    result.parts[0].tests[4].figures = [training_loss()]
+    texts = [text.text() for text in parse(render_html(result)).find("svg").find_all("text")]
+    assert "10" in texts and not [text for text in texts if "$" in text or "mathdefault" in text]
 
 
 def test_without_matplotlib_a_figure_shows_its_numbers_in_a_table(result_with_figures, monkeypatch):
