@@ -21,6 +21,7 @@ import io
 import itertools
 import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -394,10 +395,13 @@ def _draw_svg(figure: Figure, salt: str) -> str:
         matplotlib.use("Agg")
     from matplotlib.figure import Figure as MatplotlibFigure
 
-    with matplotlib.rc_context({**PLOT_STYLE, "svg.hashsalt": salt}):
+    with matplotlib.rc_context({**PLOT_STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # a student's nan, inf or zero on a log axis is what the plot shows
         canvas = MatplotlibFigure(figsize=FIGURE_SIZE, layout="constrained")
         axes = canvas.add_subplot()
         _plot_series(axes, figure)
+        if _whole_numbers(x for series in figure.series for x in series.x):
+            axes.xaxis.get_major_locator().set_params(integer=True)
         axes.set_xlabel(_literal(figure.x_label))
         axes.set_ylabel(_literal(figure.y_label))
         if figure.log_y:
@@ -423,6 +427,12 @@ def _plot_series(axes, figure: Figure) -> None:
             marker = "o" if len(series.x) <= 30 else None
             axes.plot(series.x, series.y, label=_literal(series.label), color=color, linewidth=1.8, marker=marker,
                       markersize=3.5, linestyle="--" if series.style == "dashed" else "-")
+
+
+def _whole_numbers(values: Iterable[float]) -> bool:
+    """Whether every value is a whole number (word ids, epochs), so the axis needs no ticks between them."""
+    values = list(values)
+    return bool(values) and all(float(value).is_integer() for value in values)
 
 
 def _literal(text: str) -> str:

@@ -184,6 +184,14 @@ def test_a_log_scale_plot_labels_its_ticks_as_powers_of_ten(result):
     assert "10" in texts and not [text for text in texts if "$" in text or "mathdefault" in text]
 
 
+def test_a_plot_over_word_ids_has_no_ticks_between_them(result):
+    pytest.importorskip("matplotlib")
+    counts = Figure("Counts", "word id", "count", [Series("observed", [0, 1, 2, 3], [5, 9, 7, 2], style="bar")])
+    result.parts[0].tests[4].figures = [counts]
+    texts = [text.text() for text in parse(render_html(result)).find("svg").find_all("text")]
+    assert {"0", "1", "2", "3"} <= set(texts) and not [text for text in texts if "." in text]
+
+
 def test_without_matplotlib_a_figure_shows_its_numbers_in_a_table(result_with_figures, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     document = parse(render_html(result_with_figures))
