@@ -1,0 +1,494 @@
+"""The HTML report: one self-contained page a student can learn from.
+
+`render_html(result)` turns a `GradingResult` into a single HTML file: inline
+CSS, one tiny inline script, plots as inline SVG, no request to anything
+outside the file.  The page is rendered by the Jinja2 templates next to this
+module with autoescaping on, so everything the student controls (printed
+output, returned values, their id, file names) arrives as text, never as markup.
+
+This module only prepares what the templates show: it groups tests, orders
+their text blocks, formats numbers and dates, and draws each `Figure` with
+matplotlib (the `plot` extra), or shows its numbers as a small table when
+matplotlib is missing.  It grades nothing.
+"""
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+import hashlib
+import io
+import itertools
+import re
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from ..results import EXAMPLE, ERROR, FAILED, HIDDEN, PASSED, QUESTION, Feedback, Figure, GradingResult, \
+    PartResult, TestResult
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+OUTPUT_SHOWN = 4000        # characters of a test's printed output shown in the report
+TABLE_ROWS = 16            # rows of a figure's fallback table
+FIGURE_SIZE = (6.4, 3.3)   # inches; the page scales the SVG to its column
+
+KIND_LABELS = {EXAMPLE: "example", HIDDEN: "hidden test", QUESTION: "question"}
+STATUS_LABELS = {PASSED: "passed", FAILED: "failed", ERROR: "grader error"}
+FEEDBACK_BLOCKS = (("input", "Input"), ("expected", "Expected"), ("got", "Got"), ("where", "Where in your code"))
+
+# Quiz details shown in this order under these labels; other detail keys follow as they come.
+QUESTION_PROMPT_KEYS = ("prompt", "question")
+QUESTION_ANSWER_KEYS = ("your answer", "answer")
+QUESTION_EXPECTED_KEYS = ("expected answer", "correct answer", "expected")
+QUESTION_EXPLANATION_KEYS = ("explanation",)
+QUESTION_KEYS = QUESTION_PROMPT_KEYS + QUESTION_ANSWER_KEYS + QUESTION_EXPECTED_KEYS + QUESTION_EXPLANATION_KEYS
+
+PLOT_COLORS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#be123c")
+PLOT_STYLE = {
+    "svg.fonttype": "none",            # text stays text: small files, crisp at any zoom
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#e5e7eb",
+    "legend.frameon": False,
+}
+NO_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+
+
+# ---------------------------------------------------------------- view model
+
+
+@dataclass
+class Block:
+    """A labelled text block shown in monospace with its whitespace kept."""
+
+    label: str
+    text: str
+
+
+@dataclass
+class Table:
+    """A figure's numbers, shown when it cannot be drawn."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str = ""
+
+
+@dataclass
+class FigureView:
+    """A figure ready for the page: inline SVG markup, or a table of its numbers."""
+
+    title: str
+    svg: Markup | None = None
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class TestView:
+    """One test (or quiz question) as the report shows it."""
+
+    test: TestResult
+    anchor: str
+    blocks: list[Block]
+    figures: list[FigureView]
+    output: str
+    question: list[Block] = field(default_factory=list)   # prompt, answers, explanation of a quiz question
+
+    @property
+    def passed(self) -> bool:
+        return self.test.passed
+
+    @property
+    def feedback(self) -> Feedback | None:
+        return self.test.feedback
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.test.kind, self.test.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.test.status, self.test.status)
+
+    @property
+    def has_details(self) -> bool:
+        """Whether there is anything to show behind the test's summary line."""
+        return bool(self.blocks or self.test.notes or self.output or self.figures or self.question)
+
+    @property
+    def details_summary(self) -> str:
+        """What the collapsed details hold, in a few words."""
+        parts = [block.label.lower() for block in self.blocks]
+        if self.test.notes:
+            parts.append("notes")
+        if self.output:
+            parts.append("what your code printed")
+        return ", ".join(parts).capitalize() or "Details"
+
+
+@dataclass
+class FunctionView:
+    """A graded function (or quiz question) and its tests."""
+
+    name: str
+    tests: list[TestView]
+
+    @property
+    def score(self) -> float:
+        return sum(view.test.score for view in self.tests)
+
+    @property
+    def max_score(self) -> float:
+        return sum(view.test.max_score for view in self.tests)
+
+    @property
+    def failed(self) -> int:
+        return sum(not view.passed for view in self.tests)
+
+    @property
+    def passed(self) -> bool:
+        return self.failed == 0
+
+
+@dataclass
+class PartView:
+    """An assignment part or a quiz, with its functions or questions."""
+
+    part: PartResult
+    anchor: str
+    is_quiz: bool
+    functions: list[FunctionView]
+
+    @property
+    def unit(self) -> str:
+        return "question" if self.is_quiz else "function"
+
+    @property
+    def passed_count(self) -> int:
+        return sum(function.passed for function in self.functions)
+
+    @property
+    def failed_count(self) -> int:
+        return len(self.functions) - self.passed_count
+
+    @property
+    def percent(self) -> float:
+        return _percent(self.part.score, self.part.max_score)
+
+
+@dataclass
+class ReportView:
+    """Everything the report template shows."""
+
+    result: GradingResult
+    parts: list[PartView]
+    submission_name: str
+    date: str
+    duration: str
+    student_output: str
+
+    @property
+    def percent(self) -> float:
+        return _percent(self.result.score, self.result.max_score)
+
+    @property
+    def failed_tests(self) -> int:
+        return sum(not view.passed for part in self.parts if part.part.submitted
+                   for function in part.functions for view in function.tests)
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_html(result: GradingResult) -> str:
+    """The whole report for one graded submission, as a self-contained HTML page."""
+    environment = _environment()
+    script = environment.get_template("report.js.j2").render()
+    return environment.get_template("report.html.j2").render(
+        report=_report_view(result), script=Markup(script), script_hash=_csp_hash(script))
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> Environment:
+    """The Jinja2 environment on the templates folder, autoescaping everything."""
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters["points"] = format_points
+    environment.filters["plural"] = _plural
+    return environment
+
+
+def _csp_hash(script: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def format_points(value: float) -> str:
+    """1.0 → "1", 1.3333 → "1.333": points as a person writes them."""
+    value = round(float(value), 6)
+    return str(int(value)) if value == int(value) else f"{value:.4g}"
+
+
+def _plural(count: int, word: str) -> str:
+    """(1, "test") → "1 test", (3, "test") → "3 tests"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _percent(score: float, maximum: float) -> float:
+    """Score as a percentage in [0, 100], 0 for a part worth nothing."""
+    return 0.0 if maximum <= 0 else max(0.0, min(100.0, 100.0 * score / maximum))
+
+
+def _report_view(result: GradingResult) -> ReportView:
+    counter = itertools.count(1)
+    parts = [_part_view(part, index, counter) for index, part in enumerate(result.parts, start=1)]
+    return ReportView(result=result, parts=parts, submission_name=_file_name(result.submission),
+                      date=_format_date(result.started_at), duration=_format_duration(result.execution_time),
+                      student_output=_shorten(result.student_output))
+
+
+def _file_name(path: str) -> str:
+    """The last component of the submission's path: the grader's folders are nobody's business."""
+    return Path(path).name if path else ""
+
+
+def _format_date(iso: str) -> str:
+    """"2026-11-25T09:24:15+00:00" → "2026-11-25 09:24 UTC"; text that is no date stays as it is."""
+    try:
+        moment = datetime.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or ""
+    if moment.utcoffset() == datetime.timedelta(0):
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M %z").strip()
+
+
+def _format_duration(seconds: float) -> str:
+    """0.346 → "0.35 s", 75 → "1 min 15 s"."""
+    seconds = max(0.0, float(seconds or 0.0))
+    if seconds < 60:
+        return f"{seconds:.2g} s" if seconds < 10 else f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+def _shorten(text: str, limit: int = OUTPUT_SHOWN) -> str:
+    """The text, cut after `limit` characters with a line saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… ({len(text) - limit} more characters not shown)"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "part"
+
+
+def _is_quiz(part: PartResult) -> bool:
+    """A quiz part holds questions only (its name is like "quiz:week5")."""
+    if part.tests:
+        return all(test.kind == QUESTION for test in part.tests)
+    return part.name.startswith("quiz")
+
+
+def _part_view(part: PartResult, index: int, counter: Iterable[int]) -> PartView:
+    functions = [FunctionView(name=name, tests=[_test_view(test, next(counter)) for test in tests])
+                 for name, tests in part.functions().items()]
+    return PartView(part=part, anchor=f"part-{index}-{_slug(part.name)}", is_quiz=_is_quiz(part),
+                    functions=functions)
+
+
+def _test_view(test: TestResult, number: int) -> TestView:
+    """Anchors are numbered, not named after the test: a hidden test's name stays out of the page."""
+    question = _question_blocks(test) if test.kind == QUESTION else []
+    blocks = _detail_blocks(test, skip_keys=QUESTION_KEYS if question else ())
+    shown = {block.text for block in question}
+    blocks = [block for block in blocks if block.text not in shown]
+    figures = [_figure_view(figure, f"t{number}f{index}") for index, figure in enumerate(test.figures, start=1)]
+    return TestView(test=test, anchor=f"t{number}", blocks=blocks, figures=figures,
+                    output=_shorten(test.output), question=question)
+
+
+def _as_text(value: Any) -> str:
+    """A details value as text: lists become one item a line."""
+    if isinstance(value, (list, tuple)):
+        return "\n".join(f"- {item}" for item in value)
+    return "" if value is None else str(value)
+
+
+def _detail_blocks(test: TestResult, skip_keys: Iterable[str] = ()) -> list[Block]:
+    """Input, expected, got and where from the feedback, then the test's other details.
+
+    A details entry whose label the feedback already shows is left out: a failed
+    example's feedback has the case that failed, which is what matters.
+    """
+    blocks = []
+    if test.feedback:
+        blocks = [Block(label, getattr(test.feedback, name)) for name, label in FEEDBACK_BLOCKS
+                  if getattr(test.feedback, name)]
+    shown = {block.label.lower() for block in blocks} | set(skip_keys)
+    for key, value in test.details.items():
+        label, text = str(key).capitalize(), _as_text(value)
+        if text and label.lower() not in shown:
+            blocks.append(Block(label, text))
+            shown.add(label.lower())
+    return blocks
+
+
+def _first_detail(details: dict[str, Any], keys: Iterable[str]) -> str:
+    """The first of these details (keys compared in lower case) that has any text."""
+    lowered = {str(key).lower(): value for key, value in details.items()}
+    for key in keys:
+        if _as_text(lowered.get(key)):
+            return _as_text(lowered[key])
+    return ""
+
+
+def _question_blocks(test: TestResult) -> list[Block]:
+    """A quiz question's prompt, the student's answer, the expected answer and the explanation.
+
+    The expected answer comes from the details, else from the feedback; a report
+    exists only after grading, so showing it gives nothing away.
+    """
+    expected = _first_detail(test.details, QUESTION_EXPECTED_KEYS) or (
+        test.feedback.expected if test.feedback and test.feedback.expected else "")
+    candidates = [("Question", _first_detail(test.details, QUESTION_PROMPT_KEYS)),
+                  ("Your answer", _first_detail(test.details, QUESTION_ANSWER_KEYS)),
+                  ("Expected answer", expected),
+                  ("Explanation", _first_detail(test.details, QUESTION_EXPLANATION_KEYS))]
+    return [Block(label, text) for label, text in candidates if text]
+
+
+# ---------------------------------------------------------------- figures
+
+
+def _figure_view(figure: Figure, salt: str) -> FigureView:
+    """The figure as inline SVG, or as tables of its numbers when matplotlib is missing or gives up."""
+    try:
+        return FigureView(title=figure.title, svg=Markup(_draw_svg(figure, salt)))
+    except ImportError:
+        caption = "matplotlib is not installed, so this plot is shown as numbers."
+    except (ValueError, TypeError, OverflowError) as error:
+        caption = f"This plot could not be drawn ({type(error).__name__}), so it is shown as numbers."
+    return FigureView(title=figure.title, tables=_figure_tables(figure, caption))
+
+
+def _draw_svg(figure: Figure, salt: str) -> str:
+    """Draw the figure with matplotlib and return an <svg> element ready to sit inside HTML.
+
+    matplotlib is imported here, not at module level: it is an optional extra.
+    The salt makes the ids of this SVG's markers and clip paths unique in the page.
+    """
+    import matplotlib
+    if "matplotlib.pyplot" not in sys.modules:   # headless; leave an interactive session's backend alone
+        matplotlib.use("Agg")
+    from matplotlib.figure import Figure as MatplotlibFigure
+
+    with matplotlib.rc_context({**PLOT_STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # a student's nan, inf or zero on a log axis is what the plot shows
+        canvas = MatplotlibFigure(figsize=FIGURE_SIZE, layout="constrained")
+        axes = canvas.add_subplot()
+        _plot_series(axes, figure)
+        if _whole_numbers(x for series in figure.series for x in series.x):
+            axes.xaxis.get_major_locator().set_params(integer=True)
+        axes.set_xlabel(_literal(figure.x_label))
+        axes.set_ylabel(_literal(figure.y_label))
+        if figure.log_y:
+            axes.set_yscale("log")
+        if any(series.label for series in figure.series):
+            axes.legend()
+        buffer = io.StringIO()
+        canvas.savefig(buffer, format="svg", metadata=NO_SVG_METADATA)
+    return _inline_svg(buffer.getvalue())
+
+
+def _plot_series(axes, figure: Figure) -> None:
+    """Lines, dashed lines and side-by-side bars, one colour per series."""
+    bars = [series for series in figure.series if series.style == "bar"]
+    bar_width = _bar_width(bars)
+    for index, series in enumerate(figure.series):
+        color = PLOT_COLORS[index % len(PLOT_COLORS)]
+        if series.style == "bar":
+            offset = (bars.index(series) - (len(bars) - 1) / 2) * bar_width
+            axes.bar([x + offset for x in series.x], series.y, width=bar_width, label=_literal(series.label),
+                     color=color, alpha=0.85)
+        else:
+            marker = "o" if len(series.x) <= 30 else None
+            axes.plot(series.x, series.y, label=_literal(series.label), color=color, linewidth=1.8, marker=marker,
+                      markersize=3.5, linestyle="--" if series.style == "dashed" else "-")
+
+
+def _whole_numbers(values: Iterable[float]) -> bool:
+    """Whether every value is a whole number (word ids, epochs), so the axis needs no ticks between them."""
+    values = list(values)
+    return bool(values) and all(float(value).is_integer() for value in values)
+
+
+def _literal(text: str) -> str:
+    """A label as plain text: a "$" is a dollar sign, not the start of matplotlib's mathtext.
+
+    (Mathtext stays on for matplotlib's own tick labels, such as 10² on a log axis.)
+    """
+    return (text or "").replace("$", r"\$")
+
+
+def _bar_width(bars) -> float:
+    """Width of one bar so that the bar series side by side fill 80% of the smallest gap between x values."""
+    xs = sorted({x for series in bars for x in series.x})
+    gaps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
+    return 0.8 * (min(gaps) if gaps else 1.0) / max(1, len(bars))
+
+
+def _inline_svg(document: str) -> str:
+    """matplotlib's SVG file → an <svg> element for HTML.
+
+    Drops the XML prolog, the namespace declarations (HTML knows SVG) and the
+    fixed width and height (the viewBox keeps the aspect ratio, CSS the width),
+    and the ids of plain groups, which would repeat from one plot to the next.
+    """
+    svg = document[document.index("<svg"):]
+    opening, rest = svg.split(">", 1)
+    opening = re.sub(r'\s(?:xmlns(?::xlink)?|width|height|version)="[^"]*"', "", opening)
+    rest = re.sub(r'<g id="[^"]*"', "<g", rest)
+    return opening + ' preserveAspectRatio="xMidYMid meet">' + rest.strip()
+
+
+def _figure_tables(figure: Figure, caption: str) -> list[Table]:
+    """The figure's numbers: one table when all series share x, else one table per series."""
+    series = figure.series
+    if series and all(list(s.x) == list(series[0].x) for s in series):
+        columns = [figure.x_label or "x"] + [s.label or f"series {i}" for i, s in enumerate(series, start=1)]
+        rows = [[_number(x)] + [_number(s.y[i]) if i < len(s.y) else "" for s in series]
+                for i, x in enumerate(series[0].x)]
+        return [_sampled_table(columns, rows, caption)]
+    return [_sampled_table([figure.x_label or "x", s.label or figure.y_label or "y"],
+                           [[_number(x), _number(y)] for x, y in zip(s.x, s.y)], caption if i == 0 else "")
+            for i, s in enumerate(series)]
+
+
+def _sampled_table(columns: list[str], rows: list[list[str]], caption: str) -> Table:
+    """At most TABLE_ROWS rows, evenly spread and always including the last."""
+    if len(rows) > TABLE_ROWS:
+        step = (len(rows) - 1) / (TABLE_ROWS - 1)
+        picked = sorted({round(i * step) for i in range(TABLE_ROWS)})
+        caption = f"{caption} {len(picked)} of {len(rows)} points shown.".strip()
+        rows = [rows[i] for i in picked]
+    return Table(columns=columns, rows=rows, caption=caption)
+
+
+def _number(value: Any) -> str:
+    try:
+        return f"{float(value):.4g}"
+    except (TypeError, ValueError):
+        return str(value)
