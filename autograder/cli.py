@@ -60,7 +60,7 @@ def _render(result, output_format: str, visible_only: bool = False) -> str:
         return render_gradescope(result)
     if output_format == "html":
         from .render.html import render_html
-        return render_html(result)
+        return render_html(result, visible_only=visible_only)
     from .render.text import render_text
     return render_text(result, visible_only=visible_only)
 

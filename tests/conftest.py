@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from autograder._course import course_root, load_parts, load_reference
 
@@ -41,3 +42,22 @@ def stub_submission(tmp_path_factory) -> Path:
     for part in load_parts():
         shutil.copytree(part.folder, folder / part.name, ignore=shutil.ignore_patterns("*.md", "*.yaml"))
     return folder
+
+
+def make_fast_course(root: Path) -> Path:
+    """A copy of the course whose manifests allow 1 s per call, so hostile timeouts cost little."""
+    shutil.copytree(course_root() / "assignments", root / "assignments")
+    for manifest in (root / "assignments").glob("*/assignment.yaml"):
+        data = yaml.safe_load(manifest.read_text())
+        data["limits"].update(call_seconds=1, submission_seconds=30, memory_mb=768)
+        for functions in data["modules"].values():
+            for spec in functions.values():
+                spec.pop("call_seconds", None)
+        manifest.write_text(yaml.safe_dump(data, sort_keys=False))
+    (root / "reference").symlink_to(course_root() / "reference")
+    return root
+
+
+@pytest.fixture(scope="session")
+def fast_course(tmp_path_factory) -> Path:
+    return make_fast_course(tmp_path_factory.mktemp("fast-course"))

@@ -8,7 +8,6 @@ simply fail to do harm) and a phrase its feedback must contain.  The course is
 a copy with short time limits, so the corpus runs in seconds.
 """
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -25,22 +24,6 @@ CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
 WORKER_UIDS = range(1_000_000, 1_000_000 + (1 << 26))
 FALLBACK_CASES = ["infinite_loop", "fork_bomb", "child_left_running", "read_reference", "write_outside",
                   "kill_parent", "memory_bomb"]
-
-
-@pytest.fixture(scope="session")
-def fast_course(tmp_path_factory):
-    """A copy of the course whose manifests allow 1 s per call, so timeouts cost little."""
-    root = tmp_path_factory.mktemp("fast-course")
-    shutil.copytree(course_root() / "assignments", root / "assignments")
-    for manifest in (root / "assignments").glob("*/assignment.yaml"):
-        data = yaml.safe_load(manifest.read_text())
-        data["limits"].update(call_seconds=1, submission_seconds=30, memory_mb=768)
-        for functions in data["modules"].values():
-            for spec in functions.values():
-                spec.pop("call_seconds", None)
-        manifest.write_text(yaml.safe_dump(data, sort_keys=False))
-    (root / "reference").symlink_to(course_root() / "reference")
-    return root
 
 
 def build_case(case: str, folder: Path) -> Path:

@@ -211,12 +211,17 @@ class ReportView:
 # ---------------------------------------------------------------- rendering
 
 
-def render_html(result: GradingResult) -> str:
-    """The whole report for one graded submission, as a self-contained HTML page."""
+def render_html(result: GradingResult, visible_only: bool = False) -> str:
+    """The whole report for one graded submission, as a self-contained HTML page.
+
+    visible_only marks a self-check (`autograder check`): the page says so, and
+    that the hidden tests still hold the rest of the points.
+    """
     environment = _environment()
     script = environment.get_template("report.js.j2").render()
+    heading = "Self-check (visible examples only)" if visible_only else "Grade report"
     return environment.get_template("report.html.j2").render(
-        report=_report_view(result), script=Markup(script), script_hash=_csp_hash(script))
+        report=_report_view(result), heading=heading, script=Markup(script), script_hash=_csp_hash(script))
 
 
 @functools.lru_cache(maxsize=1)

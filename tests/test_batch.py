@@ -1,0 +1,192 @@
+"""Batch grading: one row per student whatever happens, resumable, deterministic, local or on Dask."""
+import csv
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from autograder.batch import BatchSettings, grade_class
+from autograder.batch._discover import discover
+from autograder.cli import main
+
+from conftest import reference_as_submission
+from test_hostile import build_case
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+PARTS = ["nn", "scaling"]   # enough to exercise everything; keeps the batch quick
+
+
+def read_gradebook(folder: Path) -> list[dict]:
+    with open(folder / "gradebook.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def without_timing(rows: list[dict]) -> list[dict]:
+    return [{key: value for key, value in row.items() if key != "grading_seconds"} for row in rows]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fast_limits(fast_course):
+    """Grade against the course copy with 1 s per call (the hostile loop then costs 1 s, not 5)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUTOGRADER_COURSE", str(fast_course))
+        yield fast_course
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory, fast_course):
+    """A class of seven: right, partly right, broken, stubs, a flat zip, a corrupt zip, a hostile loop."""
+    folder = tmp_path_factory.mktemp("classroom")
+    reference_as_submission(folder / "ada", PARTS)
+    shutil.copytree(EXAMPLES / "partly_right", folder / "bob")
+    shutil.copytree(EXAMPLES / "does_not_import", folder / "cy")
+    for part in PARTS:
+        shutil.copytree(fast_course / "assignments" / part, folder / "dee" / part,
+                        ignore=shutil.ignore_patterns("*.md", "*.yaml"))   # untouched stubs
+    with zipfile.ZipFile(folder / "eve.zip", "w") as archive:
+        for path in (folder / "ada" / "scaling").glob("*.py"):
+            archive.write(path, path.name)
+    (folder / "fay.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    build_case("infinite_loop", folder / "gus")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def first_run(classroom, tmp_path_factory):
+    output = tmp_path_factory.mktemp("batch-out")
+    summary = grade_class(classroom, output, BatchSettings(parts=PARTS, jobs=2, progress=False))
+    return summary, output
+
+
+def test_every_submission_ends_as_a_gradebook_row(first_run):
+    summary, output = first_run
+    rows = {row["student"]: row for row in read_gradebook(output)}
+    assert sorted(rows) == ["ada", "bob", "cy", "dee", "eve", "fay", "gus"]
+    assert summary.total == 7 and summary.graded_now == 7 and not summary.interrupted
+    assert rows["ada"]["total"] == "55" and rows["ada"]["status"] == "graded"
+    assert rows["eve"]["scaling"] == "12" and rows["eve"]["nn"] == "0"
+    assert rows["dee"]["total"] == "0"
+    assert rows["fay"]["status"] == "error" and "not a readable zip" in rows["fay"]["reason"]
+    assert rows["gus"]["status"] == "graded" and 0 < float(rows["gus"]["total"]) < 55
+    assert 0 < float(rows["bob"]["total"]) < 55
+    for student in rows:
+        assert (output / "reports" / f"{student}.html").is_file()
+        assert (output / "results" / f"{student}.json").is_file()
+
+
+def test_dashboard_names_mistakes_and_trouble(first_run):
+    _, output = first_run
+    page = (output / "index.html").read_text()
+    assert "ReLU derivative is 1 at s = 0" in page            # bob's named mistake
+    assert "timed out" in page and "reports/gus.html" in page  # gus's infinite loop
+    assert "could not be graded" in page                       # fay's corrupt zip
+    assert page.count('href="reports/') >= 7
+
+
+def test_dashboard_renders_in_a_real_browser(first_run, tmp_path):
+    from playwright.sync_api import sync_playwright
+    _, output = first_run
+    errors, requests = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((output / "index.html").as_uri())
+        assert page.locator("#students tbody tr").count() == 7
+        assert page.locator("#mean").is_visible()
+        box = page.locator(".plot svg").first.bounding_box()
+        assert box and box["width"] > 100 and box["height"] > 50
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        browser.close()
+    assert errors == []
+    assert all(url.startswith("file://") for url in requests)
+
+
+def test_rerun_skips_unchanged_submissions_and_regrades_changed_ones(first_run, classroom, tmp_path):
+    output = tmp_path / "out"
+    shutil.copytree(first_run[1], output)   # leave the shared first run as it was
+    before = without_timing(read_gradebook(output))
+    summary = grade_class(classroom, output, BatchSettings(parts=PARTS, jobs=2, progress=False))
+    assert summary.graded_now == 0 and summary.reused == 7
+    assert without_timing(read_gradebook(output)) == before
+    laws = classroom / "dee" / "scaling" / "laws.py"
+    original = laws.read_text()
+    try:
+        laws.write_text((classroom / "ada" / "scaling" / "laws.py").read_text())   # dee finishes part scaling
+        summary = grade_class(classroom, output, BatchSettings(parts=PARTS, jobs=2, progress=False))
+        assert summary.graded_now == 1 and summary.reused == 6
+        rows = {row["student"]: row for row in read_gradebook(output)}
+        assert rows["dee"]["scaling"] == "12"
+    finally:
+        laws.write_text(original)
+
+
+def test_the_same_class_graded_twice_gives_the_same_gradebook(first_run, classroom, tmp_path):
+    _, output = first_run
+    again = tmp_path / "again"
+    grade_class(classroom, again, BatchSettings(parts=PARTS, jobs=1, progress=False))
+    assert without_timing(read_gradebook(again)) == without_timing(read_gradebook(output))
+
+
+def test_interrupted_batch_leaves_a_consistent_gradebook_and_resumes(classroom, tmp_path, fast_course):
+    output = tmp_path / "out"
+    environment = {**os.environ, "AUTOGRADER_COURSE": str(fast_course)}
+    command = [sys.executable, "-m", "autograder", "batch", str(classroom), "-o", str(output), "-j", "1",
+               "--part", "nn", "--part", "scaling", "--no-progress"]
+    process = subprocess.Popen(command, env=environment, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((output / ".state").glob("*.json"))) < 2:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGINT)   # what Ctrl-C in a terminal does
+    stdout, _ = process.communicate(timeout=60)
+    done = len(list((output / ".state").glob("*.json")))
+    assert 2 <= done < 7, stdout
+    assert process.returncode == 130 and "interrupted" in stdout
+    assert len(read_gradebook(output)) == done
+    resumed = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0
+    assert f"{7 - done} graded now, {done} unchanged" in resumed.stdout
+    assert len(read_gradebook(output)) == 7
+
+
+def test_gradescope_export_and_nbgrader_layouts_are_discovered(tmp_path):
+    export = tmp_path / "export"
+    (export / "submission_101").mkdir(parents=True)
+    (export / "submission_102").mkdir()
+    (export / "submission_metadata.yml").write_text(yaml.safe_dump({
+        "submission_101": {":submitters": [{":name": "Ada L", ":sid": "s101", ":email": "ada@example.org"}]},
+        "submission_102": {":submitters": [{":name": "Bo", ":email": "bo@example.org"}]}}))
+    assert [(e.student, e.path.name) for e in discover(export)] == [
+        ("bo@example.org", "submission_102"), ("s101", "submission_101")]
+    nbgrader = tmp_path / "course" / "submitted"
+    (nbgrader / "alice" / "week5").mkdir(parents=True)
+    (nbgrader / "bob" / "week5").mkdir(parents=True)
+    assert [e.student for e in discover(tmp_path / "course")] == ["alice", "bob"]
+
+
+def test_a_folder_without_submissions_is_a_one_line_error(tmp_path):
+    run = CliRunner().invoke(main, ["batch", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert run.exit_code == 2 and "no submissions found" in run.output
+
+
+def test_dask_cluster_gives_the_same_gradebook(first_run, classroom, tmp_path, fast_course):
+    distributed = pytest.importorskip("distributed")
+    _, output = first_run
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  env={"AUTOGRADER_COURSE": str(fast_course)}) as cluster:
+        summary = grade_class(classroom, tmp_path / "dask", BatchSettings(parts=PARTS, dask=cluster.scheduler_address,
+                                                                          progress=False))
+    assert summary.graded_now == 7
+    assert without_timing(read_gradebook(tmp_path / "dask")) == without_timing(read_gradebook(output))
