@@ -1,4 +1,4 @@
-"""`autograder quiz …`: validate, show, take, html, grade and export YAML quizzes."""
+"""`autograder quiz …`: validate, show, take, html, grade and export YAML quizzes; write student editions."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -73,6 +73,17 @@ def html(quiz_file, student, output):
     from ._variants import build_variant
 
     _emit(render_page(build_variant(load_quiz(quiz_file), student)), output)
+
+
+@quiz.command("student-edition")
+@_quiz_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The student edition to write.")
+@_reports_user_errors
+def student_edition(quiz_file, output):
+    """Write QUIZ without answers, explanations or feedback: students show, take and answer their variant with it."""
+    from ._student_edition import write_student_edition
+
+    click.echo(f"wrote {write_student_edition(quiz_file, output)}", err=True)
 
 
 @quiz.command()
