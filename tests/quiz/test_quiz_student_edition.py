@@ -11,12 +11,13 @@ from autograder.quiz import AnswersFile, build_variant, grade_answers, load_quiz
 from autograder.quiz._export import render_gift
 from autograder.quiz._page import render_page
 from autograder.quiz._render_terminal import render_variant
-from autograder.quiz._schema import ANSWER_KEY_FIELDS
 
 from .test_quiz_hidden_key import _flat, _secrets
 
-# several students, so that both pools draw each of their questions at least once
-STUDENTS = ["s1234567", "alice", "Bob Smith", "s7654321", "zoë", "student-3", "student-8", "student-11"]
+# what gives an answer away, so a student edition must not have it (README "Quizzes")
+ANSWER_KEY_FIELDS = ("answer", "explanation", "feedback", "tolerance", "accept", "pattern", "case_sensitive")
+# several students, among whom both pools draw each of their questions at least once
+STUDENTS = ["s1234567", "alice", "Bob Smith", "s7654321", "zoë", "student-1", "student-3", "student-8"]
 PUBLIC_ATTRIBUTES = ("id", "type", "points", "prompt", "title", "tags", "items", "shuffle", "scoring", "parameters",
                      "parameters_from", "pool", "where")
 
@@ -41,6 +42,11 @@ def edition(edition_path):
 def _question_mappings(data: dict):
     for entry in data["questions"]:
         yield from entry["questions"] if "pool" in entry else [entry]
+
+
+def test_the_students_draw_every_question_of_the_bank(bank):
+    drawn = {prepared.id for student in STUDENTS for prepared in build_variant(bank, student).questions}
+    assert drawn == set(bank.questions)
 
 
 def test_the_edition_keeps_every_public_field_of_every_question(bank, edition):
@@ -139,8 +145,9 @@ def test_grading_or_exporting_the_edition_is_one_line_refusal(edition_path, writ
     arguments = [{"ANSWERS": answers, "OUT": tmp_path / "out"}.get(word, word) for word in command]
     result = _run(arguments[0], edition_path, *arguments[1:])
     assert result.exit_code == 2
+    action = "grading" if command[0] == "grade" else "export"
     assert result.output.splitlines() == [f"autograder: {edition_path}: this is a student edition without answer "
-                                          f"keys; {'grading' if command[0] == 'grade' else 'export'} needs the full quiz"]
+                                          f"keys; {action} needs the full quiz"]
     assert not (tmp_path / "out").exists()
 
 
@@ -336,7 +343,7 @@ def test_an_ordering_listed_in_its_answer_order_is_refused(tmp_path, answer, ref
         assert list(load_quiz(tmp_path / "out.yaml").questions["steps"].items) == ["first", "second", "third"]
     else:
         assert result.exit_code == 2 and not (tmp_path / "out.yaml").exists()
-        assert result.output.startswith(f"autograder: {quiz}:11:7: steps: the items are listed in {refused}, ")
+        assert result.output.startswith(f"autograder: {quiz}:11:7: steps: the items are listed in {refused},")
 
 
 def test_the_edition_never_overwrites_the_quiz(bank_path, tmp_path):
