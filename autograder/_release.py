@@ -2,8 +2,9 @@
 
 The release is a folder with the stubs, the student READMEs and manifests, the
 expected values of the visible examples (computed from the reference ahead of
-time and stored as data), and a copy of this package without its hidden suites,
-so that `autograder check` works in it without the reference.
+time and stored as data), a copy of this package without its hidden suites,
+so that `autograder check` works in it without the reference, and the student
+edition of every quiz in `quizzes/` (no answers, explanations or feedback).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from ._course import course_root, load_parts
 from ._errors import UserError
 from ._examples import write_expected
+from .quiz import write_student_editions
 
 _PACKAGE_EXCLUDES = ("suites", "__pycache__", "*.pyc")
 STUDENT_README = """\
@@ -29,6 +31,10 @@ python3 -m venv .venv && .venv/bin/pip install -e .
 `check` runs the visible examples only.  It tells you how many points the
 hidden tests hold: passing every visible example does not mean full marks.
 Only numpy and the Python standard library are available to your code.
+
+The quizzes are in `quizzes/`.  With `pip install -e '.[quiz]'`, see your own
+variant with `autograder quiz show quizzes/week5.yaml --student YOUR-ID`, then
+answer it with `autograder quiz take` (or `autograder quiz html`, for a page).
 """
 
 
@@ -47,4 +53,5 @@ def build_release(output: Path, part_names: list[str] | None = None) -> Path:
         target = output / "assignments" / part.name
         shutil.copytree(part.folder, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".expected.json"))
         write_expected(part, target)
+    write_student_editions(root / "quizzes", output / "quizzes")
     return output

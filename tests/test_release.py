@@ -1,6 +1,8 @@
 """The student release: complete enough to self-check, clean of the reference and the hidden tests."""
 import ast
+import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +15,13 @@ from click.testing import CliRunner
 from autograder._course import course_root
 from autograder._release import build_release
 from autograder.cli import main
+from autograder.quiz import AnswersFile, build_variant, grade_answers, load_quiz
+from autograder.quiz._markup import to_terminal
+from autograder.quiz._page import render_page
+
+# what gives an answer away, so a student edition must not have it (README "Quizzes")
+ANSWER_KEY_FIELDS = ("answer", "explanation", "feedback", "tolerance", "accept", "pattern", "case_sensitive")
+QUIZ_STUDENTS = ["s1234567", "alice", "Bob Smith", "zoë"]
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +113,126 @@ def test_ci_template_runs_the_self_check_with_a_threshold(release, reference_sub
     for name in ("assignment.yaml", ".expected.json", "README.md"):
         shutil.copy(release / "assignments" / "nn" / name, student_repo / "assignments" / "nn" / name)
     assert run_in_release(student_repo, *arguments).returncode == 0   # nn's examples are worth 9 >= 8
+
+
+def course_quizzes() -> list[Path]:
+    quizzes = sorted((course_root() / "quizzes").glob("*.yaml"))
+    assert quizzes
+    return quizzes
+
+
+def _collapsed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fragments(text: str) -> list[str]:
+    """A graded text's sentences and clauses, without Markdown marks, long enough not to occur by chance."""
+    pieces = re.split(r"(?<=[.!?:;])\s+|[*`]+", text)
+    return [_collapsed(piece) for piece in pieces if len(_collapsed(piece)) >= 20]
+
+
+def _right_values(kind: str, expected: str) -> list[str]:
+    """The right answers in a grading result's `expected` text of a numeric or text question."""
+    if kind == "numeric":
+        number = expected.split(" (")[0]
+        return [number] if len(number) >= 4 and not float(number).is_integer() else []
+    values = []
+    for accepted in expected.split(" or "):
+        value = accepted.removeprefix("any text matching the pattern ").strip('"')
+        values += [value] if len(value) >= 4 else []
+    return values
+
+
+def graded_secrets(quiz, students) -> set[str]:
+    """Every right answer, explanation and feedback text the quiz's own grading shows these students."""
+    secrets = set()
+    for student in students:
+        variant = build_variant(quiz, student)
+        for attempt in range(max(len(prepared.order) for prepared in variant.questions)):
+            answers = {}                        # every choice picked once (its feedback), the rest left out (expected)
+            for prepared in variant.questions:
+                if prepared.question.type == "single":
+                    answers[prepared.id] = prepared.order[attempt % len(prepared.order)]
+                elif prepared.question.type == "multiple":
+                    answers[prepared.id] = list(prepared.order)
+                elif prepared.question.type == "true_false":
+                    answers[prepared.id] = bool(attempt % 2)
+            result = grade_answers(quiz, AnswersFile(path=Path(f"{student}.yaml"), student=student, answers=answers))
+            for test in result.tests():
+                secrets.update(_fragments(test.details["explanation"]) + _fragments(test.details.get("feedback", "")))
+                kind = quiz.questions[test.function].type
+                if test.feedback is not None and kind in ("numeric", "text"):
+                    secrets.update(_right_values(kind, test.feedback.expected))
+    return secrets
+
+
+def _visible(page: str) -> str:
+    page = re.sub(r"<script.*?</script>|<style.*?</style>", " ", page, flags=re.S)
+    return _collapsed(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def _strings(data) -> list[str]:
+    if isinstance(data, dict):
+        return [text for value in data.values() for text in _strings(value)]
+    if isinstance(data, list):
+        return [text for value in data for text in _strings(value)]
+    return [data] if isinstance(data, str) else []
+
+
+def _file_text(path: Path) -> str:
+    """A quiz file as grading shows its texts (maths as Unicode), and as written."""
+    text = path.read_text(encoding="utf-8")
+    return _collapsed(" ".join(to_terminal(string) for string in _strings(yaml.safe_load(text))) + " " + text)
+
+
+def test_the_release_ships_every_quiz_as_a_student_edition_without_answer_keys(release):
+    for full in course_quizzes():
+        shipped = release / "quizzes" / full.name
+        data = yaml.safe_load(shipped.read_text())
+        assert data["edition"] == "student"
+        entries = [member for entry in data["questions"] for member in entry.get("questions", [entry])]
+        assert len(entries) == len(load_quiz(full).listed)
+        assert [key for question in entries for key in question if key in ANSWER_KEY_FIELDS] == []
+
+
+@pytest.mark.parametrize("full", course_quizzes(), ids=lambda path: path.name)
+def test_no_right_answer_explanation_or_feedback_reaches_the_release(release, tmp_path, full):
+    quiz = load_quiz(full)
+    secrets = graded_secrets(quiz, QUIZ_STUDENTS)
+    assert len(secrets) > 100
+    shipped = release / "quizzes" / full.name
+    assert len([secret for secret in secrets if secret in _file_text(full)]) > 100      # the check would see them
+    assert [secret for secret in secrets if secret in _file_text(shipped)] == []
+    for student in QUIZ_STUDENTS:
+        shown = run_in_release(release, "quiz", "show", f"quizzes/{full.name}", "--student", student)
+        page = run_in_release(release, "quiz", "html", f"quizzes/{full.name}", "--student", student,
+                              "-o", str(tmp_path / "page.html"))
+        assert shown.returncode == page.returncode == 0, shown.stderr + page.stderr
+        page_text = _visible((tmp_path / "page.html").read_text(encoding="utf-8"))
+        for name, text in (("show", _collapsed(shown.stdout)), ("page", page_text)):
+            leaked = [secret for secret in secrets if secret in text]
+            assert not leaked, f"{name} for {student} shows {leaked[:3]}"
+
+
+@pytest.mark.parametrize("full", course_quizzes(), ids=lambda path: path.name)
+def test_quiz_show_and_html_in_the_release_match_the_full_quiz(release, tmp_path, full):
+    checked = run_in_release(release, "quiz", "validate", f"quizzes/{full.name}")
+    assert checked.returncode == 0 and "(student edition: no answer keys)" in checked.stdout, checked.stderr
+    quiz = load_quiz(full)
+    for student in QUIZ_STUDENTS:
+        shown = run_in_release(release, "quiz", "show", f"quizzes/{full.name}", "--student", student)
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout == CliRunner().invoke(main, ["quiz", "show", str(full), "--student", student]).output
+        page = tmp_path / f"{student}.html"
+        made = run_in_release(release, "quiz", "html", f"quizzes/{full.name}", "--student", student, "-o", str(page))
+        assert made.returncode == 0, made.stderr
+        assert page.read_text(encoding="utf-8") == render_page(build_variant(quiz, student))
+
+
+def test_grading_the_release_quiz_is_refused_in_one_line(release, tmp_path):
+    answers = tmp_path / "alice.yaml"
+    answers.write_text("answers: {}\n")
+    graded = run_in_release(release, "quiz", "grade", "quizzes/week5.yaml", str(answers))
+    assert graded.returncode == 2 and "Traceback" not in graded.stderr
+    assert graded.stderr == ("autograder: quizzes/week5.yaml: this is a student edition without answer keys; "
+                             "grading needs the full quiz\n")

@@ -5,7 +5,9 @@ ordering answer that orders every item once; pools that can be drawn and whose
 questions are worth the same; parameters that exist, are all used by the answer
 and let it evaluate (to a whole number for integer questions) for every value
 a student can draw; placeholders in prompts that render; valid regexes.
-Each problem is a located `UserError`.
+A student edition has no answer keys, so only the rules that do not need them
+apply (ids, pools, parameters_from, placeholders).  Each problem is a located
+`UserError`.
 """
 from __future__ import annotations
 
@@ -55,6 +57,15 @@ def _check_unique_ids(quiz: Quiz, document: LocatedYaml, problems: list[UserErro
 
 
 def _check_question(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError]) -> None:
+    if not quiz.student_edition:
+        _check_answer_key(question, document, problems)
+    if question.type in ("numeric", "integer"):
+        _check_parameters(quiz, question, document, problems)
+    else:
+        _check_placeholders(question, [{}], document, problems)
+
+
+def _check_answer_key(question: Question, document: LocatedYaml, problems: list[UserError]) -> None:
     if question.type in ("single", "multiple"):
         answers = [question.answer] if question.type == "single" else list(question.answer)
         for index, answer in enumerate(answers):
@@ -81,10 +92,6 @@ def _check_question(quiz: Quiz, question: Question, document: LocatedYaml, probl
             re.compile(question.pattern)
         except re.error as exc:
             problems.append(_error(document, question, ("pattern",), f"pattern is not a valid regex: {exc}"))
-    if question.type in ("numeric", "integer"):
-        _check_parameters(quiz, question, document, problems)
-    elif question.expression is None:
-        _check_placeholders(question, [{}], document, problems)
 
 
 def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError]) -> None:
@@ -102,14 +109,21 @@ def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, pro
             problems.append(_error(document, question, ("parameters_from",),
                                    f"question {source.id!r} has no parameters of its own to share"))
             return
-    if question.expression is None:        # the answer did not parse: already reported
-        return
+    samples = parameter_samples(quiz.parameters_of(question))
+    if quiz.student_edition or (question.expression is not None      # None: did not parse, already reported
+                                and _check_expression(quiz, question, samples, document, problems)):
+        _check_placeholders(question, samples[:50], document, problems)
+
+
+def _check_expression(quiz: Quiz, question: Question, samples: list[dict], document: LocatedYaml,
+                      problems: list[UserError]) -> bool:
+    """The answer uses only (and all) the parameters and evaluates for every sample; False after a problem."""
     parameters = quiz.parameters_of(question)
     unknown = sorted(question.expression.names - set(parameters))
     if unknown:
         problems.append(_error(document, question, ("answer",), f"answer uses {', '.join(map(repr, unknown))}, "
                                                                 "which is not a parameter of this question"))
-        return
+        return False
     if question.parameters:
         sharing = [other for other in quiz.questions.values()
                    if other.parameters_from == question.id and other.expression is not None]
@@ -118,19 +132,18 @@ def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, pro
             if name not in used:
                 problems.append(_error(document, question, ("parameters", name),
                                        f"parameter {name!r} is not used by the answer"))
-    samples = parameter_samples(parameters)
     for values in samples:
         try:
             value = question.expression.evaluate(values)
         except ExpressionError as exc:
             problems.append(_error(document, question, ("answer",), f"answer {question.expression.text!r} does not "
                                                                     f"evaluate for {_show(values)}: {exc}"))
-            return
+            return False
         if question.type == "integer" and not float(value).is_integer():
             problems.append(_error(document, question, ("answer",), f"answer {question.expression.text!r} is "
                                                                     f"{value!r}, not a whole number, for {_show(values)}"))
-            return
-    _check_placeholders(question, samples[:50], document, problems)
+            return False
+    return True
 
 
 def _check_placeholders(question: Question, samples: list[dict], document: LocatedYaml,

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ._markup import to_html_with_tex
-from ._model import Pool, Question, Quiz
+from ._model import Pool, Question, Quiz, require_answer_keys
 from ._variants import PreparedQuestion, prepare_question
 
 #: grade percentages Moodle accepts on import (its list of grade options)
@@ -57,6 +57,7 @@ def _variants(quiz: Quiz, question: Question, count: int) -> list[PreparedQuesti
 
 def export_plan(quiz: Quiz, count: int) -> tuple[list[PreparedQuestion | ExportGroup], list[str]]:
     """What to export, in file order, and notes on what an LMS cannot do the same way."""
+    require_answer_keys(quiz, "export")
     plan: list[PreparedQuestion | ExportGroup] = []
     notes: list[str] = []
     for entry in quiz.entries:

@@ -17,7 +17,7 @@ from typing import Any
 from ..results import FAILED, PASSED, QUESTION, Feedback, GradingResult, PartResult, TestResult
 from ._answers import AnswerProblem, AnswersFile, read_answer
 from ._markup import to_terminal
-from ._model import Quiz
+from ._model import Quiz, require_answer_keys
 from ._render_terminal import letters, question_body
 from ._variants import PreparedQuestion, Variant, build_variant
 
@@ -178,6 +178,7 @@ def grade_question(prepared: PreparedQuestion, answered: bool, value: Any, part:
 def grade_variant(variant: Variant, answers: dict[str, Any]) -> tuple[PartResult, list[str]]:
     """The quiz part of a result, and messages about answers that were not used."""
     quiz = variant.quiz
+    require_answer_keys(quiz, "grading")
     part = PartResult(name=part_name(quiz), title=quiz.title, max_points=variant.points)
     for prepared in variant.questions:
         part.tests.append(grade_question(prepared, prepared.id in answers, answers.get(prepared.id), part.name))

@@ -1,8 +1,12 @@
 """A quiz file loaded into objects: `Quiz`, its `Question`s and `Pool`s.
 
 `load_quiz` parses the YAML (keeping positions), validates it against
-QUIZ_SCHEMA, builds the objects and runs the consistency checks of
-`_checks.py`; every problem is a located `UserError`, all of them at once.
+QUIZ_SCHEMA (or STUDENT_QUIZ_SCHEMA for a file with `edition: student`),
+builds the objects and runs the consistency checks of `_checks.py`; every
+problem is a located `UserError`, all of them at once.  A student edition's
+questions have no answer, expression, explanation, feedback, accepted texts or
+tolerances: it can be shown and taken, and `require_answer_keys` refuses to
+grade or export it.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from typing import Any
 from .._errors import UserError, UserErrors
 from .._yamlio import LocatedYaml, load_yaml, validate
 from ._expressions import Expression, ExpressionError, parse_expression
-from ._schema import QUIZ_SCHEMA
+from ._schema import QUIZ_SCHEMA, STUDENT_EDITION, STUDENT_QUIZ_SCHEMA
 
 MAX_PARAMETER_VALUES = 10_000
 
@@ -34,7 +38,7 @@ class Question:
     type: str
     points: float
     prompt: str                       # Markdown with $inline maths$ and {{ parameter }} placeholders
-    explanation: str
+    explanation: str                  # "" in a student edition
     where: tuple                      # key path of the question in the file (for located errors)
     title: str = ""
     tags: tuple[str, ...] = ()
@@ -42,8 +46,9 @@ class Question:
     items: dict[str, str] = field(default_factory=dict)       # ordering: key → text, in file order
     feedback: dict[str, str] = field(default_factory=dict)    # per choice (or "true"/"false"), shown after grading
     shuffle: bool = True
-    answer: Any = None                # raw answer of the file (choice key(s), bool, number/expression, order)
-    expression: Expression | None = None      # numeric and integer: the parsed answer
+    answer: Any = None                # raw answer of the file (choice key(s), bool, number/expression, order);
+                                      # None in a student edition
+    expression: Expression | None = None      # numeric and integer: the parsed answer (None: student edition)
     scoring: str = "all_or_nothing"
     absolute_tolerance: float = 0.0
     relative_tolerance: float = 0.0
@@ -53,7 +58,6 @@ class Question:
     parameters: dict[str, Parameter] = field(default_factory=dict)
     parameters_from: str | None = None
     pool: str | None = None
-
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,7 @@ class Quiz:
     questions: dict[str, Question]                # every question by id, pool members included
     description: str = ""
     listed: tuple[Question, ...] = ()             # every question in file order, repeats of an id included
+    student_edition: bool = False                 # `edition: student`: no answer keys (see require_answer_keys)
 
     @property
     def pools(self) -> list[Pool]:
@@ -90,6 +95,19 @@ class Quiz:
         return self.parameter_source(question).parameters
 
 
+STUDENT_EDITION_REFUSAL = "this is a student edition without answer keys"
+
+
+def require_answer_keys(quiz: Quiz, action: str) -> None:
+    """Refuse (one-line UserError) to grade or export a student edition: it has nothing to grade against."""
+    if quiz.student_edition:
+        raise UserError(f"{STUDENT_EDITION_REFUSAL}; {action} needs the full quiz", quiz.path)
+
+
+def is_student_edition(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("edition") == STUDENT_EDITION
+
+
 def load_quiz(path: str | Path) -> Quiz:
     """Load, validate and check a quiz file; raise every problem found as located errors."""
     from ._checks import check_quiz
@@ -97,7 +115,7 @@ def load_quiz(path: str | Path) -> Quiz:
     document = load_yaml(path)
     if document.data is None:
         raise UserError("the file is empty; a quiz needs quiz, title and questions", document.path, 1, 1)
-    validate(document, QUIZ_SCHEMA)
+    validate(document, STUDENT_QUIZ_SCHEMA if is_student_edition(document.data) else QUIZ_SCHEMA)
     problems: list[UserError] = []
     quiz = _build(document, problems)
     problems += check_quiz(quiz, document)
@@ -129,13 +147,14 @@ def _build(document: LocatedYaml, problems: list[UserError]) -> Quiz:
             listed.append(question)
             questions.setdefault(question.id, question)
     return Quiz(id=data["quiz"], title=data["title"], description=data.get("description", ""),
-                path=document.path, entries=tuple(entries), questions=questions, listed=tuple(listed))
+                path=document.path, entries=tuple(entries), questions=questions, listed=tuple(listed),
+                student_edition=is_student_edition(data))
 
 
 def _question(data: dict, where: tuple, pool: str | None, document: LocatedYaml,
               problems: list[UserError]) -> Question:
     expression = None
-    if data["type"] in ("numeric", "integer"):
+    if data["type"] in ("numeric", "integer") and "answer" in data:       # a student edition has none
         try:
             expression = parse_expression(data["answer"])
         except ExpressionError as exc:
@@ -149,7 +168,7 @@ def _question(data: dict, where: tuple, pool: str | None, document: LocatedYaml,
     tolerance = data.get("tolerance", {})
     return Question(
         id=data["id"], type=data["type"], points=float(data["points"]), prompt=data["prompt"],
-        explanation=data["explanation"], where=where, title=data.get("title", ""),
+        explanation=data.get("explanation", ""), where=where, title=data.get("title", ""),
         tags=tuple(data.get("tags", ())), choices=dict(data.get("choices", {})), items=dict(data.get("items", {})),
         feedback={str(key).lower() if isinstance(key, bool) else key: text
                   for key, text in data.get("feedback", {}).items()},

@@ -4,6 +4,10 @@ Each question type accepts exactly its own fields, so a field that belongs to
 another type, or a misspelt one, is reported at that field.  Rules a schema
 cannot express (an answer among the choices, unique ids, parameters used by the
 answer …) are checked afterwards by `_checks.py`.
+
+A student edition (`edition: student`, written by `_student_edition.py`) has
+the same shape without the fields of ANSWER_KEY_FIELDS: STUDENT_QUIZ_SCHEMA
+refuses them, so an answer key left in such a file is reported at its place.
 """
 from __future__ import annotations
 
@@ -98,48 +102,76 @@ _BY_TYPE: dict[str, tuple[dict, list[str]]] = {
 }
 
 
-def _question_schema() -> dict:
+#: what gives an answer away; a student edition has none of these (README "Quizzes")
+ANSWER_KEY_FIELDS = ("answer", "explanation", "feedback", "tolerance", "accept", "pattern", "case_sensitive")
+STUDENT_EDITION = "student"
+
+
+def _without_keys(properties: dict, student: bool) -> dict:
+    return {name: rule for name, rule in properties.items() if not (student and name in ANSWER_KEY_FIELDS)}
+
+
+def _question_schema(student: bool = False) -> dict:
+    """The schema of one question: of the full quiz, or of a student edition (no answer-key fields)."""
     branches = []
     for name, (properties, required) in _BY_TYPE.items():
         branches.append({
             "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
-            "then": {"properties": {**_COMMON, **properties}, "additionalProperties": False,
-                     "required": required},
+            "then": {"properties": _without_keys({**_COMMON, **properties}, student), "additionalProperties": False,
+                     "required": [field for field in required if not (student and field in ANSWER_KEY_FIELDS)]},
         })
-    branches.append({
-        "if": {"properties": {"type": {"const": "text"}}, "required": ["type"]},
-        "then": {"anyOf": [{"required": ["accept"]}, {"required": ["pattern"]}]},
-    })
-    return {"type": "object", "required": _COMMON_REQUIRED, "properties": _COMMON, "allOf": branches}
+    if not student:
+        branches.append({
+            "if": {"properties": {"type": {"const": "text"}}, "required": ["type"]},
+            "then": {"anyOf": [{"required": ["accept"]}, {"required": ["pattern"]}]},
+        })
+    common_required = [field for field in _COMMON_REQUIRED if not (student and field in ANSWER_KEY_FIELDS)]
+    return {"type": "object", "required": common_required, "properties": _without_keys(_COMMON, student),
+            "allOf": branches}
+
+
+def public_fields(question_type: str) -> tuple[str, ...]:
+    """The fields a question of this type keeps in a student edition, in schema order."""
+    return tuple(_without_keys({**_COMMON, **_BY_TYPE[question_type][0]}, student=True))
+
+
+def _pool_schema(question: dict) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["pool", "draw", "questions"],
+        "properties": {
+            "pool": {"type": "string", "pattern": QUESTION_ID},
+            "title": _TEXT,
+            "draw": {"type": "integer", "minimum": 1},
+            "questions": {"type": "array", "minItems": 2, "items": question},
+        },
+    }
+
+
+def _quiz_schema(student: bool) -> dict:
+    question = _question_schema(student)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["quiz", "title", "questions"] + (["edition"] if student else []),
+        "properties": {
+            "quiz": {"type": "string", "pattern": QUESTION_ID},
+            "edition": {"const": STUDENT_EDITION} if student else {"enum": [STUDENT_EDITION]},
+            "title": _TEXT,
+            "description": _TEXT,
+            "questions": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"if": {"type": "object", "required": ["pool"]}, "then": _pool_schema(question),
+                          "else": question},
+            },
+        },
+    }
 
 
 QUESTION_SCHEMA = _question_schema()
-
-POOL_SCHEMA = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["pool", "draw", "questions"],
-    "properties": {
-        "pool": {"type": "string", "pattern": QUESTION_ID},
-        "title": _TEXT,
-        "draw": {"type": "integer", "minimum": 1},
-        "questions": {"type": "array", "minItems": 2, "items": QUESTION_SCHEMA},
-    },
-}
-
-QUIZ_SCHEMA = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["quiz", "title", "questions"],
-    "properties": {
-        "quiz": {"type": "string", "pattern": QUESTION_ID},
-        "title": _TEXT,
-        "description": _TEXT,
-        "questions": {
-            "type": "array",
-            "minItems": 1,
-            "items": {"if": {"type": "object", "required": ["pool"]}, "then": POOL_SCHEMA, "else": QUESTION_SCHEMA},
-        },
-    },
-}
+POOL_SCHEMA = _pool_schema(QUESTION_SCHEMA)
+QUIZ_SCHEMA = _quiz_schema(student=False)                  # the full quiz, with its answer keys
+STUDENT_QUIZ_SCHEMA = _quiz_schema(student=True)           # `edition: student`: none of ANSWER_KEY_FIELDS

@@ -57,6 +57,7 @@ class PreparedQuestion:
     texts: dict[str, str] = field(default_factory=dict)    # those keys' texts, values filled in
     expected: Any = None                 # single: key; multiple: set of keys; true_false: bool;
                                          # numeric: float; integer: int; text: None (see accept/pattern); ordering: list
+                                         # None for every question of a student edition
 
     @property
     def id(self) -> str:
@@ -103,7 +104,7 @@ def parameter_values(quiz: Quiz, question: Question, student: str) -> dict[str, 
 
 
 def prepare_question(quiz: Quiz, question: Question, student: str, number: int = 1) -> PreparedQuestion:
-    """The question as this student sees it, and its answer key for them."""
+    """The question as this student sees it, and its answer key for them (none in a student edition)."""
     values = parameter_values(quiz, question, student)
     shown = {name: int(value) if isinstance(value, float) and value.is_integer() else value
              for name, value in values.items()}
@@ -116,7 +117,7 @@ def prepare_question(quiz: Quiz, question: Question, student: str, number: int =
     return PreparedQuestion(
         question=question, number=number, values=values, prompt=fill_placeholders(question.prompt, shown),
         order=order, texts={key: fill_placeholders(text, shown) for key, text in keyed.items()},
-        expected=expected_answer(question, values),
+        expected=None if quiz.student_edition else expected_answer(question, values),
     )
 
 

@@ -1,4 +1,4 @@
-"""`autograder quiz …`: validate, show, take, html, grade and export YAML quizzes."""
+"""`autograder quiz …`: validate, show, take, html, grade and export YAML quizzes; write student editions."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,7 +30,8 @@ def validate(quiz_file):
     pools = loaded.pools
     click.echo(f"{quiz_file}: ok: {len(loaded.questions)} questions"
                + (f", {len(pools)} pool{'s' if len(pools) > 1 else ''}" if pools else "")
-               + f", {sum(1 for q in loaded.questions.values() if loaded.parameters_of(q))} parameterised")
+               + f", {sum(1 for q in loaded.questions.values() if loaded.parameters_of(q))} parameterised"
+               + (" (student edition: no answer keys)" if loaded.student_edition else ""))
 
 
 @quiz.command()
@@ -74,6 +75,17 @@ def html(quiz_file, student, output):
     _emit(render_page(build_variant(load_quiz(quiz_file), student)), output)
 
 
+@quiz.command("student-edition")
+@_quiz_argument
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The student edition to write.")
+@_reports_user_errors
+def student_edition(quiz_file, output):
+    """Write QUIZ without answers, explanations or feedback: students show, take and answer their variant with it."""
+    from ._student_edition import write_student_edition
+
+    click.echo(f"wrote {write_student_edition(quiz_file, output)}", err=True)
+
+
 @quiz.command()
 @_quiz_argument
 @click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False))
@@ -88,9 +100,10 @@ def grade(quiz_file, answers, output_format, output, combine_with):
     """Grade ANSWERS files (one per student) against each student's own variant of QUIZ."""
     from ._answers import load_answers
     from ._grading import add_quiz_part, failed_result, grade_answers
-    from ._model import load_quiz
+    from ._model import load_quiz, require_answer_keys
 
     loaded = load_quiz(quiz_file)
+    require_answer_keys(loaded, "grading")
     if len(answers) > 1 and combine_with:
         raise UserError("--combine takes one answers file")
     if len(answers) > 1 and output_format != "text" and not output:
@@ -148,9 +161,10 @@ def _stored_result(path: str, student: str):
 def export(quiz_file, target, output, variants):
     """Export QUIZ for a learning-management system (answers included: for instructors only)."""
     from ._export import export_gift, export_qti
-    from ._model import load_quiz
+    from ._model import load_quiz, require_answer_keys
 
     loaded = load_quiz(quiz_file)
+    require_answer_keys(loaded, "export")
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     if target == "gift":
