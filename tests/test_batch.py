@@ -190,3 +190,20 @@ def test_dask_cluster_gives_the_same_gradebook(first_run, classroom, tmp_path, f
                                                                           progress=False))
     assert summary.graded_now == 7
     assert without_timing(read_gradebook(tmp_path / "dask")) == without_timing(read_gradebook(output))
+
+
+def test_quiz_answers_in_submissions_are_graded_into_their_own_column(tmp_path):
+    from autograder.quiz import build_variant, load_quiz
+    from quiz.conftest import BANK, _right_answers
+
+    variant = build_variant(load_quiz(BANK), "ada")
+    classroom = tmp_path / "class"
+    reference_as_submission(classroom / "ada", ["scaling"])
+    (classroom / "ada" / "answers.yaml").write_text(yaml.safe_dump({"answers": _right_answers(variant)}))
+    reference_as_submission(classroom / "bob", ["scaling"])
+    grade_class(classroom, tmp_path / "out", BatchSettings(parts=["scaling"], jobs=1, quiz=BANK, progress=False))
+    rows = {row["student"]: row for row in read_gradebook(tmp_path / "out")}
+    quiz_column = next(column for column in rows["ada"] if column.startswith("quiz:"))
+    assert float(rows["ada"][quiz_column]) == variant.points > 0
+    assert rows["bob"][quiz_column] == "0" and rows["bob"]["scaling"] == "12"
+    assert float(rows["ada"]["total"]) == 12 + variant.points
