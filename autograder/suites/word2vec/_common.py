@@ -16,12 +16,21 @@ def non_finite(value) -> bool:
     return array is not None and not np.all(np.isfinite(array.astype(np.float64)))
 
 
-def check_inputs_kept(calls, call: str, inputs, allowed=()) -> None:
-    """Fail when the last call wrote into one of its arguments (other than those allowed)."""
+def check_inputs_kept(calls, call: str, inputs: dict, allowed=()) -> None:
+    """Fail when the last call wrote into one of its arguments (other than those allowed).
+
+    inputs lists the arguments in the order of the call, so the value after the call can be shown.
+    """
     changed = [name for name in calls.last.changed_arguments if name not in allowed]
-    if changed:
-        fail(f"{call} changed its argument {changed[0]}. Leave the arguments as they were and build new "
-             "arrays or lists for the results.", inputs=inputs, mistake="overwrites_argument")
+    if not changed:
+        return
+    name, after = changed[0], calls.last.arguments_after
+    position = list(inputs).index(name) if name in inputs else None
+    fail(f"{call} changed its argument {name}. Leave the arguments as they were and build new arrays or lists "
+         "for the results.", inputs=inputs,
+         expected=f"{name} unchanged: {show(inputs[name])}" if position is not None else None,
+         got=f"{name} after the call: {show(after[position])}" if position is not None and position < len(after)
+         else None, mistake="overwrites_argument")
 
 
 def expect_items(got, expected: tuple, names: list[str], *, call: str, inputs, mistakes_if=None,

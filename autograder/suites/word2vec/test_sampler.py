@@ -98,7 +98,8 @@ def as_draws(got, k, vocab_size, *, call, inputs, exclude=None) -> np.ndarray:
     """The returned draws as an int array, after checking length, integrality and range."""
     array = as_numeric_array(got)
     if array is None or array.ndim != 1:
-        fail(f"{call} should return a 1-D array of {k} word ids, but it returned {show(got, 200)}.", inputs=inputs)
+        fail(f"{call} should return a 1-D array of {k} word ids.", inputs=inputs, expected=f"{k} word ids",
+             got=show(got))
     if len(array) != k:
         dropped = exclude is not None and len(array) < k
         fail(f"{call} returned {len(array)} ids instead of k = {k}.", inputs=inputs, expected=f"{k} ids",
