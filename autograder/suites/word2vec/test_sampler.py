@@ -142,7 +142,7 @@ def check_fit(observed, probabilities, counts, *, call, inputs):
 
 @grades("sampler.NegativeSampler", weight=2)
 def test_sampler_draws_follow_count_to_the_three_quarters(student, ref, rng):
-    """20,000 draws of sample(k) follow count^0.75 (chi-square test; a correct sampler fails it with probability 1e-6)"""
+    """20,000 draws of sample(k) follow count^0.75 (chi-square test, false-failure chance 1e-6)"""
     counts, seed = shuffled_toy8(rng), int(rng.integers(2**31))
     inputs = {"counts": counts, "seed": seed, "k": DRAWS}
     draws = as_draws(new_sampler(student, counts, seed).call("sample", DRAWS), DRAWS, len(counts),
@@ -172,7 +172,7 @@ def test_sampler_never_returns_an_excluded_id(student, rng):
 
 @grades("sampler.NegativeSampler")
 def test_sampler_with_exclusion_keeps_the_relative_probabilities(student, ref, rng):
-    """20,000 draws of sample(k, exclude) follow count^0.75 renormalised over the other words (false-failure probability 1e-6)"""
+    """sample(k, exclude) keeps the count^0.75 proportions of the other words (chi-square, false-failure chance 1e-6)"""
     counts, seed = shuffled_toy8(rng), int(rng.integers(2**31))
     exclude = np.argsort(-counts)[[0, 3]]          # the most frequent word and a middle one
     inputs = {"counts": counts, "seed": seed, "k": DRAWS, "exclude": exclude}
