@@ -127,16 +127,16 @@ def test_skipgram_step_applies_a_repeated_negative_once_per_occurrence(student, 
 
 
 # -- train_skipgram -------------------------------------------------------------------------------------------------
-TOPICS = dict(seed=1, n_topics=3, words_per_topic=4, n_sentences=30, sentence_length=5)
+TOPICS = dict(seed=1, n_topics=3, words_per_topic=4, n_sentences=24, sentence_length=5)
 IDS, TOPIC_OF_WORD = planted_topics_corpus(**TOPICS)
-V, DIM, WINDOW, K, EPOCHS, LR, SEED = len(TOPIC_OF_WORD), 12, 1, 2, 4, 0.3, 2024
+V, DIM, WINDOW, K, EPOCHS, LR, SEED = len(TOPIC_OF_WORD), 12, 1, 2, 3, 0.3, 2024   # 714 steps
 TRAIN_CALL = "train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed)"
 TRAIN_INPUTS = (f"ids = np.array([{', '.join(map(str, IDS.tolist()))}])\n"
                 f"  (3 planted topics: words 0-3, 4-7 and 8-11; each stretch of 5 words uses a single topic)\n"
                 f"vocab_size = {V}, dim = {DIM}, window = {WINDOW}, k = {K}, epochs = {EPOCHS}, lr = {LR}, "
                 f"seed = {SEED}")
 # Same-topic minus cross-topic mean cosine similarity.  Two correct trainers (the reference and the alternative of
-# tests/fixtures) get 0.75 ± 0.09 on this corpus, at least 0.41 over 6,000 training seeds; untrained vectors get 0 ± 0.1.
+# tests/fixtures) get 0.83 ± 0.08 on this corpus, at least 0.45 over 6,000 training seeds; untrained vectors get 0 ± 0.1.
 SEPARATION = 0.3
 UNTRAINED_LOSS = (K + 1) * math.log(2)   # the loss of every pair while W_out is still zero
 
@@ -193,7 +193,7 @@ def test_train_skipgram_loss_falls_over_the_epochs(student, calls):
     figure(Figure(title="train_skipgram on the planted-topics corpus", x_label="epoch", y_label="mean loss per pair",
                   series=[Series("your train_skipgram", epochs, [float(x) for x in losses]),
                           Series("untrained: (k+1)·ln 2", epochs, [UNTRAINED_LOSS] * EPOCHS, style="dashed")]))
-    if not losses[-1] < 0.95 * losses[0]:   # the reference ends at most 0.87 times its first epoch
+    if not losses[-1] < 0.95 * losses[0]:   # correct trainers end at most 0.86 times their first epoch (6,000 seeds)
         fail(f"The loss of {TRAIN_CALL} did not fall by at least 5% from the first epoch to the last.",
              inputs=TRAIN_INPUTS, expected=f"losses[-1] < 0.95 × losses[0] = {0.95 * losses[0]:.4g}",
              got=show(losses))
@@ -220,14 +220,14 @@ def test_train_skipgram_recovers_planted_topics(student, calls):
     if not same - different > SEPARATION:
         fail(f"After {TRAIN_CALL}, the mean cosine similarity of two words of the same topic is {same:.3f} and of "
              f"two words of different topics {different:.3f}. Training should put the first clearly above the "
-             f"second (by more than {SEPARATION}); a correct trainer gets about 0.75.", inputs=TRAIN_INPUTS,
+             f"second (by more than {SEPARATION}); a correct trainer gets about 0.8.", inputs=TRAIN_INPUTS,
              expected=f"same-topic similarity above {different + SEPARATION:.3f}", got=f"{same:.3f}")
 
 
 @grades("train.train_skipgram", weight=0.5)
 def test_train_skipgram_gives_the_same_result_for_the_same_seed(student, rng):
     """two runs of train_skipgram with the same seed give the same W_in, W_out and losses"""
-    ids = np.concatenate([np.arange(5), rng.integers(0, 5, size=25)])
+    ids = np.concatenate([np.arange(5), rng.integers(0, 5, size=15)])
     arguments = (ids, 5, 3, 1, 2, 2, 0.1, int(rng.integers(2**31)))
     inputs = "\n".join([f"ids = np.array({ids.tolist()})"] + [f"{name} = {value}" for name, value in zip(
         ("vocab_size", "dim", "window", "k", "epochs", "lr", "seed"), arguments[1:])])
