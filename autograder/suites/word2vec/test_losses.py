@@ -1,0 +1,197 @@
+"""Hidden tests of assignments/word2vec/losses.py.
+
+Negatives are passed explicitly (a repeated one included), so every check here
+is an exact comparison.  Gradients are checked twice: against the reference,
+and against central differences of the student's own loss (float64), which
+tells a wrong gradient apart from a wrong loss.  The central differences are
+taken along one random direction per argument (h = 1e-5: two calls instead of
+two per entry; correct gradients agree to 2e-8 relative, the tolerance is 1e-6),
+and entry by entry only to show a student where a gradient is wrong.
+"""
+import numpy as np
+import pytest
+
+from autograder._checks import fail, matches, note, ratio
+from autograder._compare import as_numeric_array, show
+from autograder._numeric import numerical_gradient, relative_error
+from autograder._session import StudentCallError
+from autograder.suites.word2vec._common import check_inputs_kept, expect_items, non_finite, scalar
+
+grades = pytest.mark.grades
+
+GRADIENT_TOLERANCE = 1e-6   # relative error of a float64 gradient against central differences (correct: < 2e-8)
+SOFTMAX_ITEMS = ["loss", "grad_v_c", "grad_U"]
+NEG_ITEMS = ["loss", "grad_v_c", "grad_u_o", "grad_U_neg"]
+
+
+def loss_of(got, call, inputs) -> float:
+    """The loss (first item) of a returned tuple, or a failure that says what came back instead."""
+    value = scalar(got[0]) if isinstance(got, (tuple, list)) and got else None
+    if value is None:
+        fail(f"{call} should return a tuple whose first item is the loss, a single number, but it returned "
+             f"{show(got, 200)}.", inputs=inputs)
+    return value
+
+
+def loss_or_none(call):
+    """The loss of a call that only leads to a note: None when it raises or returns something else."""
+    try:
+        got = call()
+    except StudentCallError:
+        return None
+    return scalar(got[0]) if isinstance(got, (tuple, list)) and got else None
+
+
+def slope_along(loss, array, direction, h=1e-5) -> float:
+    """Central difference of loss() along a direction: (f(x + h·d) - f(x - h·d)) / 2h; x is restored."""
+    saved = array.copy()
+    try:
+        array[...] = saved + h * direction
+        above = loss()
+        array[...] = saved - h * direction
+        below = loss()
+    finally:
+        array[...] = saved
+    return (above - below) / (2.0 * h)
+
+
+def check_against_central_differences(loss, arrays, analytic, names, *, call, inputs, sign_mistake, rng):
+    """Each returned gradient against central differences of the student's own loss.
+
+    A central difference along one random direction per argument (two calls) checks a correct gradient; only
+    when it disagrees are the central differences of every entry computed, to show the student where.
+    """
+    for name, array, gradient in zip(names, arrays, analytic):
+        gradient = as_numeric_array(gradient)
+        if gradient is None or gradient.shape != array.shape:
+            fail(f"{call} returned {name} of shape {None if gradient is None else gradient.shape}; it should have "
+                 f"the shape of {name[5:]}, {array.shape}.", inputs=inputs)
+        gradient = gradient.astype(np.float64)
+        direction = rng.normal(size=array.shape)
+        measured = slope_along(loss, array, direction)
+        scale = max(1e-8, abs(measured), float(np.linalg.norm(gradient) * np.linalg.norm(direction)))
+        if abs(float(np.sum(gradient * direction)) - measured) <= GRADIENT_TOLERANCE * scale:
+            continue
+        numerical = numerical_gradient(loss, array)
+        flipped = matches(gradient, -numerical, rtol=1e-4, atol=1e-7)
+        fail(f"The {name} returned by {call} is not the slope of the loss it returns: central differences of "
+             f"your own loss (h = 1e-6) give other values (relative error {relative_error(gradient, numerical):.2g}).",
+             inputs=inputs, expected=show(numerical) + "  (central differences of your loss)", got=show(gradient),
+             mistake=sign_mistake if flipped else None)
+
+
+# -- full softmax -------------------------------------------------------------------------------------------------
+@grades("losses.softmax_loss_and_grad", weight=2)
+def test_softmax_loss_and_grad_match_the_reference(student, ref, calls, rng):
+    """softmax_loss_and_grad on random vectors: loss and both gradients, inputs unchanged"""
+    v_c, U, o = rng.normal(size=4), rng.normal(size=(6, 4)), int(rng.integers(6))
+    inputs = {"v_c": v_c, "o": o, "U": U}
+    got = student.losses.softmax_loss_and_grad(v_c, o, U)
+    check_inputs_kept(calls, "softmax_loss_and_grad(v_c, o, U)", inputs)
+    expected = ref.losses.softmax_loss_and_grad(v_c, o, U)
+    expect_items(got, expected, SOFTMAX_ITEMS, call="softmax_loss_and_grad(v_c, o, U)", inputs=inputs,
+                 mistakes_if={"softmax_grad_sign": lambda got: matches(got[0], expected[0]) and any(
+                     ratio(got[i], expected[i]) is not None and abs(ratio(got[i], expected[i]) + 1) < 1e-6
+                     for i in (1, 2))})
+
+
+@grades("losses.softmax_loss_and_grad")
+def test_softmax_gradients_match_central_differences_of_the_loss(student, rng):
+    """softmax_loss_and_grad's gradients are the slopes of its loss (central differences, float64)"""
+    v_c, U, o = rng.normal(size=3), rng.normal(size=(4, 3)), int(rng.integers(4))
+    call, inputs = "softmax_loss_and_grad(v_c, o, U)", {"v_c": v_c, "o": o, "U": U}
+    got = student.losses.softmax_loss_and_grad(v_c, o, U)
+    loss_of(got, call, inputs)
+    if len(got) != 3:
+        fail(f"{call} should return 3 items (loss, grad_v_c, grad_U), but it returned {len(got)}.", inputs=inputs)
+    check_against_central_differences(lambda: loss_of(student.losses.softmax_loss_and_grad(v_c, o, U), call, inputs),
+                                      [v_c, U], got[1:], SOFTMAX_ITEMS[1:], call=call, inputs=inputs,
+                                      sign_mistake="softmax_grad_sign", rng=rng)
+
+
+@grades("losses.softmax_loss_and_grad")
+def test_softmax_loss_is_stable_for_scores_near_800(student, ref):
+    """softmax_loss_and_grad is exact for scores near 800 when the true word is among the highest"""
+    v_c = np.array([1.0, 0.5])
+    U = np.array([[780.0, 40.0], [779.0, 32.0], [770.0, 40.0], [-5.0, 0.0]])   # scores 800, 795, 790, -5
+    inputs = {"v_c": v_c, "o": 1, "U": U}
+    expect_items(student.losses.softmax_loss_and_grad(v_c, 1, U), ref.losses.softmax_loss_and_grad(v_c, 1, U),
+                 SOFTMAX_ITEMS, call="softmax_loss_and_grad(v_c, o, U)", inputs=inputs,
+                 mistakes_if={"softmax_no_max_shift": lambda got: any(non_finite(item) for item in got)})
+    # A true word 805 below the best score: no training run gets there, so only a note.
+    low = loss_or_none(lambda: student.losses.softmax_loss_and_grad(v_c, 3, U))
+    expected = ref.losses.softmax_loss_and_grad(v_c, 3, U)[0]
+    if low is None or not np.isclose(low, expected, rtol=1e-6):
+        note(f"With the true word 805 below the best score (o = 3 above), your loss is {low} instead of "
+             f"{expected:.6g}. This costs no points, but computing the loss as log Σ exp(scores - max) + max - "
+             "scores[o] instead of -log(softmax[o]) keeps it finite.")
+
+
+# -- negative sampling --------------------------------------------------------------------------------------------
+def neg_sampling_mistakes(v_c, u_o, U_neg, expected):
+    positive, negatives = u_o @ v_c, U_neg @ v_c
+    positive_sigmoid = np.logaddexp(0.0, -positive) + np.sum(np.logaddexp(0.0, -negatives))
+    mean_loss = np.logaddexp(0.0, -positive) + np.mean(np.logaddexp(0.0, negatives))
+    K = len(U_neg)
+
+    def sign_flipped(got):
+        return matches(got[0], expected[0]) and any(
+            ratio(got[i], expected[i]) is not None and abs(ratio(got[i], expected[i]) + 1) < 1e-6 for i in (1, 2, 3))
+
+    return {
+        "negatives_positive_sigmoid": lambda got: matches(got[0], positive_sigmoid),
+        "negatives_mean_not_sum": lambda got: matches(got[0], mean_loss) or (
+            ratio(got[3], expected[3]) is not None and abs(ratio(got[3], expected[3]) - 1 / K) < 1e-6),
+        "neg_grad_sign": sign_flipped,
+    }
+
+
+@grades("losses.neg_sampling_loss_and_grad", weight=2)
+def test_neg_sampling_matches_the_reference(student, ref, calls, rng):
+    """neg_sampling_loss_and_grad with K = 4 negatives (one drawn twice) and with K = 1: loss and gradients"""
+    for K in (4, 1):
+        v_c, u_o, U_neg = rng.normal(0, 0.7, size=5), rng.normal(0, 0.7, size=5), rng.normal(0, 0.7, size=(K, 5))
+        if K > 2:
+            U_neg[2] = U_neg[0]   # the same word drawn twice: two rows, counted twice
+        inputs = {"v_c": v_c, "u_o": u_o, "U_neg": U_neg}
+        got = student.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg)
+        check_inputs_kept(calls, "neg_sampling_loss_and_grad(v_c, u_o, U_neg)", inputs)
+        expected = ref.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg)
+        expect_items(got, expected, NEG_ITEMS, call="neg_sampling_loss_and_grad(v_c, u_o, U_neg)", inputs=inputs,
+                     mistakes_if=neg_sampling_mistakes(v_c, u_o, U_neg, expected))
+
+
+@grades("losses.neg_sampling_loss_and_grad")
+def test_neg_sampling_gradients_match_central_differences_of_the_loss(student, rng):
+    """neg_sampling_loss_and_grad's gradients are the slopes of its loss (central differences, float64)"""
+    v_c, u_o, U_neg = rng.normal(size=3), rng.normal(size=3), rng.normal(size=(3, 3))
+    U_neg[1] = U_neg[2]
+    call, inputs = "neg_sampling_loss_and_grad(v_c, u_o, U_neg)", {"v_c": v_c, "u_o": u_o, "U_neg": U_neg}
+    got = student.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg)
+    loss_of(got, call, inputs)
+    if len(got) != 4:
+        fail(f"{call} should return 4 items (loss, grad_v_c, grad_u_o, grad_U_neg), but it returned {len(got)}.",
+             inputs=inputs)
+    check_against_central_differences(
+        lambda: loss_of(student.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg), call, inputs),
+        [v_c, u_o, U_neg], got[1:], NEG_ITEMS[1:], call=call, inputs=inputs, sign_mistake="neg_grad_sign",
+        rng=rng)
+
+
+@grades("losses.neg_sampling_loss_and_grad")
+def test_neg_sampling_is_exact_for_scores_of_fifty(student, ref):
+    """neg_sampling_loss_and_grad stays finite and exact for scores u·v_c of ±50"""
+    v_c = np.array([1.0, 0.5])
+    u_o = np.array([-40.0, -20.0])                                      # u_o·v_c = -50
+    U_neg = np.array([[40.0, 20.0], [40.0, 20.0], [-30.0, -20.0]])      # scores 50, 50, -40
+    inputs = {"v_c": v_c, "u_o": u_o, "U_neg": U_neg}
+    expect_items(student.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg),
+                 ref.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg), NEG_ITEMS,
+                 call="neg_sampling_loss_and_grad(v_c, u_o, U_neg)", inputs=inputs,
+                 mistakes_if={"neg_loss_log_one_minus_sigmoid": lambda got: non_finite(got[0])})
+    # Scores of ±800: no training run gets there, so only a note.
+    v_c, u_o, U_neg = np.array([1.0]), np.array([-800.0]), np.array([[800.0]])
+    far = loss_or_none(lambda: student.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg))
+    if far is None or not np.isclose(far, 1600.0, rtol=1e-6):
+        note(f"For scores of ±800 (v_c = [1.0], u_o = [-800.0], U_neg = [[800.0]]) your loss is {far} instead of "
+             "1600. This costs no points, but np.logaddexp(0, -x) computes -log σ(x) exactly for any x.")

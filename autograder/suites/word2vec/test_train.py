@@ -1,0 +1,299 @@
+"""Hidden tests of assignments/word2vec/train.py.
+
+skipgram_step gets its negatives explicitly (a repeated one included), so its
+updates are compared exactly, with the reference and with central differences.
+train_skipgram is random in ways the contract leaves open (initial values,
+order, negatives), so it is graded by outcomes on a small corpus with planted
+topics: shapes, a falling loss, a mean loss per pair, the topics recovered, and
+the same result for the same seed.  Its main run is made once per submission and
+shared by the tests that grade it.
+"""
+import math
+import weakref
+
+import numpy as np
+import pytest
+
+from autograder._checks import expect, fail, figure, matches, ratio
+from autograder._compare import as_numeric_array, compare, show
+from autograder._numeric import numerical_gradient
+from autograder._session import StudentCallError
+from autograder.results import Figure, Series
+from autograder.suites.datasets import planted_topics_corpus, topic_separation
+from autograder.suites.word2vec._common import check_inputs_kept, first_mistake, non_finite, scalar
+
+grades = pytest.mark.grades
+
+
+# -- skipgram_step --------------------------------------------------------------------------------------------------
+STEP_CALL = "skipgram_step(W_in, W_out, center, context, negatives, lr)"
+
+
+def sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def step_inputs(rng, negatives):
+    """Small enough (6 words, E = 3) for the feedback to show the matrices in full."""
+    W_in, W_out = rng.normal(0.0, 0.5, size=(6, 3)), rng.normal(0.0, 0.5, size=(6, 3))
+    return W_in, W_out, 2, 5, np.array(negatives, dtype=np.int64), 0.1
+
+
+def reference_step(ref, W_in, W_out, center, context, negatives, lr):
+    """(loss, W_in after, W_out after) of the reference, on copies."""
+    W_in, W_out = W_in.copy(), W_out.copy()
+    loss = ref.train.skipgram_step(W_in, W_out, center, context, negatives.copy(), lr)
+    return loss, W_in, W_out
+
+
+def weights_after(calls, inputs) -> tuple:
+    """W_in and W_out as the student's skipgram_step left them (it updates them in place)."""
+    after = calls.last.arguments_after
+    if not ({"W_in", "W_out"} & set(calls.last.changed_arguments)):
+        fail(f"{STEP_CALL} left W_in and W_out unchanged. The step must update the given arrays in place "
+             "(W_in[center] -= ...), not new ones.", inputs=inputs, mistake="step_not_in_place")
+    check_inputs_kept(calls, STEP_CALL, inputs, allowed=("W_in", "W_out"))
+    return after[0], after[1]
+
+
+def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9):
+    mismatch = compare(got, expected, where=f"{name} after the step", atol=atol)
+    if mismatch is None:
+        return
+    fail(f"After {STEP_CALL}, {name} is wrong. {mismatch.problem[0].upper() + mismatch.problem[1:]}.",
+         inputs=inputs, expected=mismatch.expected, got=mismatch.got, mistake=first_mistake(mistakes_if, got))
+
+
+def step_with_updated_center(W_in, W_out, center, context, negatives, lr):
+    """W_out after a step whose output-vector gradients use v_center already moved (a view of W_in)."""
+    v, u, U = W_in[center], W_out[context], W_out[negatives]
+    positive, negative = sigmoid(u @ v) - 1.0, sigmoid(U @ v)
+    moved = v - lr * (positive * u + U.T @ negative)
+    W_out = W_out.copy()
+    W_out[context] -= lr * positive * moved
+    np.add.at(W_out, negatives, -lr * np.outer(negative, moved))
+    return W_out
+
+
+@grades("train.skipgram_step")
+def test_skipgram_step_returns_the_loss_before_the_step(student, ref, rng):
+    """skipgram_step returns the negative-sampling loss computed before the update"""
+    W_in, W_out, center, context, negatives, lr = step_inputs(rng, [0, 3, 4])
+    inputs = {"W_in": W_in, "W_out": W_out, "center": center, "context": context, "negatives": negatives, "lr": lr}
+    loss, new_in, new_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
+    after = ref.losses.neg_sampling_loss_and_grad(new_in[center], new_out[context], new_out[negatives])[0]
+    expect(student.train.skipgram_step(W_in, W_out, center, context, negatives, lr), loss, call=STEP_CALL,
+           inputs=inputs, mistakes_if={"step_returns_loss_after": lambda got: matches(got, after)})
+
+
+@grades("train.skipgram_step", weight=2)
+def test_skipgram_step_moves_the_weights_against_the_gradient(student, ref, calls, rng):
+    """skipgram_step moves v_center, u_context and each u_negative by -lr × gradient, in place"""
+    W_in, W_out, center, context, negatives, lr = step_inputs(rng, [0, 3, 4])
+    inputs = {"W_in": W_in, "W_out": W_out, "center": center, "context": context, "negatives": negatives, "lr": lr}
+    _, expected_in, expected_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
+    student.train.skipgram_step(W_in, W_out, center, context, negatives, lr)
+    got_in, got_out = weights_after(calls, inputs)
+    ascent = {"step_grad_ascent": lambda got: ratio(np.asarray(got) - W_in, expected_in - W_in) == pytest.approx(-1)}
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, mistakes_if=ascent)
+    variant = step_with_updated_center(W_in, W_out, center, context, negatives, lr)
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, mistakes_if={
+        "step_grad_ascent": lambda got: ratio(np.asarray(got) - W_out, expected_out - W_out) == pytest.approx(-1),
+        "step_updates_with_changed_vectors": lambda got: matches(got, variant)})
+
+
+@grades("train.skipgram_step")
+def test_skipgram_step_applies_a_repeated_negative_once_per_occurrence(student, ref, calls, rng):
+    """skipgram_step with a negative drawn twice moves it twice (checked against central differences)"""
+    W_in, W_out, center, context, negatives, lr = step_inputs(rng, [4, 4, 1])
+    inputs = {"W_in": W_in, "W_out": W_out, "center": center, "context": context, "negatives": negatives, "lr": lr}
+    work_in, work_out = W_in.copy(), W_out.copy()
+
+    def loss():
+        return ref.losses.neg_sampling_loss_and_grad(work_in[center], work_out[context], work_out[negatives])[0]
+
+    # central differences of the loss, row by row (the other rows do not enter the loss)
+    expected_in, expected_out = W_in.copy(), W_out.copy()
+    expected_in[center] -= lr * numerical_gradient(loss, work_in[center])
+    for row in sorted({context, *negatives.tolist()}):
+        expected_out[row] -= lr * numerical_gradient(loss, work_out[row])
+    _, _, exact_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
+    student.train.skipgram_step(W_in, W_out, center, context, negatives, lr)
+    got_in, got_out = weights_after(calls, inputs)
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8)
+    once = {"duplicate_negatives_not_accumulated":
+            lambda got: ratio(np.asarray(got)[4] - W_out[4], exact_out[4] - W_out[4]) == pytest.approx(0.5)}
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8, mistakes_if=once)
+
+
+# -- train_skipgram -------------------------------------------------------------------------------------------------
+TOPICS = dict(seed=1, n_topics=3, words_per_topic=4, n_sentences=24, sentence_length=5)
+IDS, TOPIC_OF_WORD = planted_topics_corpus(**TOPICS)
+V, DIM, WINDOW, K, EPOCHS, LR, SEED = len(TOPIC_OF_WORD), 12, 1, 2, 3, 0.3, 2024   # 714 steps
+TRAIN_CALL = "train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed)"
+TRAIN_INPUTS = (f"ids = np.array([{', '.join(map(str, IDS.tolist()))}])\n"
+                f"  (3 planted topics: words 0-3, 4-7 and 8-11; each stretch of 5 words uses a single topic)\n"
+                f"vocab_size = {V}, dim = {DIM}, window = {WINDOW}, k = {K}, epochs = {EPOCHS}, lr = {LR}, "
+                f"seed = {SEED}")
+# Same-topic minus cross-topic mean cosine similarity.  Two correct trainers (the reference and the alternative of
+# tests/fixtures) get 0.83 ± 0.08 on this corpus, at least 0.45 over 6,000 training seeds; untrained vectors get 0 ± 0.1.
+SEPARATION = 0.3
+UNTRAINED_LOSS = (K + 1) * math.log(2)   # the loss of every pair while W_out is still zero
+
+_runs = weakref.WeakKeyDictionary()   # student → (result or error, names of the arguments it changed)
+
+
+def planted_run(student, calls):
+    """The student's training run on the planted corpus, made once per submission."""
+    if student not in _runs:
+        try:
+            got = student.train.train_skipgram(IDS.copy(), V, DIM, WINDOW, K, EPOCHS, LR, SEED)
+            _runs[student] = (got, list(calls.last.changed_arguments))
+        except StudentCallError as error:
+            _runs[student] = (error, [])
+    got, changed = _runs[student]
+    if isinstance(got, StudentCallError):
+        raise got
+    return got, changed
+
+
+def trained(got) -> tuple:
+    """(W_in, W_out, losses) after checking the types and shapes of what train_skipgram returned."""
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        fail(f"{TRAIN_CALL} should return a tuple (W_in, W_out, losses), but it returned {show(got, 200)}.",
+             inputs=TRAIN_INPUTS)
+    W_in, W_out, losses = (as_numeric_array(item) for item in got)
+    for name, matrix in (("W_in", W_in), ("W_out", W_out)):
+        if matrix is None or matrix.shape != (V, DIM):
+            fail(f"{TRAIN_CALL} returned {name} of shape {None if matrix is None else matrix.shape}; it should be "
+                 f"(vocab_size, dim) = {(V, DIM)}.", inputs=TRAIN_INPUTS, got=show(got[0 if name == 'W_in' else 1]))
+        if non_finite(matrix):
+            fail(f"{TRAIN_CALL} returned {name} with nan or inf in it.", inputs=TRAIN_INPUTS, got=show(matrix))
+    if losses is None or losses.shape != (EPOCHS,) or non_finite(losses):
+        fail(f"{TRAIN_CALL} should return losses as a list of {EPOCHS} finite numbers, one per epoch.",
+             inputs=TRAIN_INPUTS, got=show(got[2]))
+    return W_in.astype(np.float64), W_out.astype(np.float64), losses.astype(np.float64)
+
+
+@grades("train.train_skipgram")
+def test_train_skipgram_returns_V_by_E_matrices_and_a_loss_per_epoch(student, calls):
+    """train_skipgram returns W_in and W_out of shape (V, E) and one loss per epoch, and leaves ids unchanged"""
+    got, changed = planted_run(student, calls)
+    trained(got)
+    if "ids" in changed:
+        fail(f"{TRAIN_CALL} changed its argument ids. Leave it as it was; shuffle the pairs, or a copy.",
+             inputs=TRAIN_INPUTS, mistake="overwrites_argument")
+
+
+@grades("train.train_skipgram")
+def test_train_skipgram_loss_falls_over_the_epochs(student, calls):
+    """the mean loss of train_skipgram's last epoch is clearly below that of its first"""
+    _, _, losses = trained(planted_run(student, calls)[0])
+    epochs = [float(epoch) for epoch in range(1, EPOCHS + 1)]
+    figure(Figure(title="train_skipgram on the planted-topics corpus", x_label="epoch", y_label="mean loss per pair",
+                  series=[Series("your train_skipgram", epochs, [float(x) for x in losses]),
+                          Series("untrained: (k+1)·ln 2", epochs, [UNTRAINED_LOSS] * EPOCHS, style="dashed")]))
+    if not losses[-1] < 0.95 * losses[0]:   # correct trainers end at most 0.86 times their first epoch (6,000 seeds)
+        fail(f"The loss of {TRAIN_CALL} did not fall by at least 5% from the first epoch to the last.",
+             inputs=TRAIN_INPUTS, expected=f"losses[-1] < 0.95 × losses[0] = {0.95 * losses[0]:.4g}",
+             got=show(losses))
+
+
+@grades("train.train_skipgram", weight=0.5)
+def test_train_skipgram_reports_the_mean_loss_per_pair(student, calls):
+    """train_skipgram's first-epoch loss is a mean over pairs, near (k+1)·ln 2 since W_out starts at zero"""
+    _, _, losses = trained(planted_run(student, calls)[0])
+    if not 0.5 * UNTRAINED_LOSS <= losses[0] <= 1.05 * UNTRAINED_LOSS:
+        summed = losses[0] > 20 * UNTRAINED_LOSS
+        fail(f"The first epoch's loss of {TRAIN_CALL} is {losses[0]:.6g}. With W_out starting at zero, each pair's "
+             f"loss starts at (k+1)·ln 2 = {UNTRAINED_LOSS:.4f} and falls, so the mean over the pairs of the first "
+             "epoch lies a little below that.", inputs=TRAIN_INPUTS,
+             expected=f"between {0.5 * UNTRAINED_LOSS:.4f} and {1.05 * UNTRAINED_LOSS:.4f}", got=show(losses),
+             mistake="train_losses_summed" if summed else None)
+
+
+@grades("train.train_skipgram", weight=2)
+def test_train_skipgram_recovers_planted_topics(student, calls):
+    """after training, words of the same planted topic are clearly more similar than words of different topics"""
+    W_in, _, _ = trained(planted_run(student, calls)[0])
+    same, different = topic_separation(W_in, TOPIC_OF_WORD)
+    if not same - different > SEPARATION:
+        fail(f"After {TRAIN_CALL}, the mean cosine similarity of two words of the same topic is {same:.3f} and of "
+             f"two words of different topics {different:.3f}. Training should put the first clearly above the "
+             f"second (by more than {SEPARATION}); a correct trainer gets about 0.8.", inputs=TRAIN_INPUTS,
+             expected=f"same-topic similarity above {different + SEPARATION:.3f}", got=f"{same:.3f}")
+
+
+@grades("train.train_skipgram", weight=0.5)
+def test_train_skipgram_gives_the_same_result_for_the_same_seed(student, rng):
+    """two runs of train_skipgram with the same seed give the same W_in, W_out and losses"""
+    ids = np.concatenate([np.arange(5), rng.integers(0, 5, size=15)])
+    arguments = (ids, 5, 3, 1, 2, 2, 0.1, int(rng.integers(2**31)))
+    inputs = "\n".join([f"ids = np.array({ids.tolist()})"] + [f"{name} = {value}" for name, value in zip(
+        ("vocab_size", "dim", "window", "k", "epochs", "lr", "seed"), arguments[1:])])
+    first = student.train.train_skipgram(*arguments)
+    second = student.train.train_skipgram(*arguments)
+    if isinstance(first, (tuple, list)) and isinstance(second, (tuple, list)) and len(first) == len(second) == 3:
+        mismatch = next(filter(None, (compare(b, a, where=f"{name} of the second run", rtol=0, atol=0) for name, a, b
+                                      in zip(("W_in", "W_out", "losses"), first, second))), None)
+    else:
+        mismatch = compare(second, first, where="the second run's result", rtol=0, atol=0)
+    if mismatch is not None:
+        fail(f"Two calls of {TRAIN_CALL} with the same arguments and seed gave different results: "
+             f"{mismatch.problem}.", inputs=inputs, expected=mismatch.expected + "  (the first run)",
+             got=mismatch.got, mistake="train_not_reproducible")
+
+
+# -- most_similar ---------------------------------------------------------------------------------------------------
+def ranked_ids(got) -> list | None:
+    try:
+        return [int(np.asarray(item[0])) for item in got]
+    except Exception:   # anything that is not a list of (id, similarity)
+        return None
+
+
+@grades("train.most_similar")
+def test_most_similar_ranks_by_cosine(student, ref, calls, rng):
+    """most_similar ranks the other words by cosine similarity, not by dot product, and leaves W unchanged"""
+    W = rng.normal(size=(8, 3)) * rng.uniform(0.2, 5.0, size=(8, 1))   # norms that differ a lot
+    word_id, topn = int(rng.integers(8)), 4
+    inputs = {"W": W, "word_id": word_id, "topn": topn}
+    got = student.train.most_similar(W, word_id, topn)
+    check_inputs_kept(calls, "most_similar(W, word_id, topn)", inputs)
+    by_dot = [int(i) for i in np.argsort(-(W @ W[word_id])) if i != word_id][:topn]
+    expect(got, ref.train.most_similar(W, word_id, topn), call="most_similar(W, word_id, topn)", inputs=inputs,
+           mistakes_if={"most_similar_includes_word": lambda got: word_id in ranked_ids(got),
+                        "most_similar_dot_not_cosine": lambda got: ranked_ids(got) == by_dot})
+
+
+@grades("train.most_similar")
+def test_most_similar_handles_zero_vectors_and_a_large_topn(student, ref, rng):
+    """most_similar gives a zero vector similarity 0 (not nan), and returns V-1 words when topn is larger"""
+    W = rng.normal(size=(6, 3))
+    W[2] = 0.0
+    inputs = {"W": W, "word_id": 0, "topn": 10}
+    expect(student.train.most_similar(W, 0, 10), ref.train.most_similar(W, 0, 10),
+           call="most_similar(W, word_id, topn)", inputs=inputs,
+           mistakes_if={"most_similar_zero_vector_nan": has_nan_similarity,
+                        "most_similar_includes_word": lambda got: 0 in ranked_ids(got)})
+    inputs = {"W": W, "word_id": 2, "topn": 5}
+    got = student.train.most_similar(W, 2, 5)   # the zero vector itself: every similarity is 0, ties in any order
+    if sorted(ranked_ids(got) or []) != [0, 1, 3, 4, 5] or not all(similarity(item) == 0.0 for item in got):
+        fail("most_similar(W, word_id, topn) for a zero vector should give every other word with similarity 0 "
+             "(in any order).", inputs=inputs,
+             expected="[(0, 0.0), (1, 0.0), (3, 0.0), (4, 0.0), (5, 0.0)] in any order", got=show(got),
+             mistake="most_similar_zero_vector_nan" if has_nan_similarity(got) else None)
+
+
+def similarity(item) -> float | None:
+    try:
+        return scalar(item[1])
+    except Exception:   # not an (id, similarity) pair
+        return None
+
+
+def has_nan_similarity(got) -> bool:
+    try:
+        return any(value is not None and math.isnan(value) for value in map(similarity, got))
+    except TypeError:   # not a list
+        return False

@@ -1,0 +1,278 @@
+"""The hidden suites of part word2vec grade solutions, not one way of writing them.
+
+- The reference and an alternative correct solution written differently
+  (plain loops, random.Random with an inverse CDF and rejection instead of
+  Generator.choice, other row and example orders, other initialisation and
+  shuffling) both get full marks: a different but correct solution must never
+  lose points.
+- The stubs get 0.
+- Every hidden test can fail: each is turned red by a small targeted break of
+  the function it grades (the named mistakes of tests/fixtures/mistakes/word2vec
+  and a few unnamed breaks below).  Breaks of functions that do not call each
+  other share a submission, so this stays a handful of gradings.
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autograder._engine import grade_submission
+from autograder._manifest import load_part
+
+from conftest import reference_as_submission
+
+HERE = Path(__file__).parent
+ALTERNATIVE = HERE / "fixtures" / "alternative" / "word2vec"
+MISTAKES = HERE / "fixtures" / "mistakes" / "word2vec"
+CATALOGUE = Path(__file__).parents[1] / "autograder" / "suites" / "word2vec" / "mistakes.yaml"
+
+
+def failures(result):
+    return [(test.id, test.feedback and test.feedback.message) for test in result.tests() if not test.passed]
+
+
+def hidden(result):
+    return [test for test in result.tests() if test.kind == "hidden"]
+
+
+@pytest.fixture(scope="module")
+def reference_result(reference_submission):
+    return grade_submission(reference_submission, ["word2vec"])
+
+
+@pytest.fixture(scope="module")
+def alternative_submission(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("alternative")
+    shutil.copytree(ALTERNATIVE, folder / "word2vec", ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
+
+
+def test_reference_gets_full_marks_on_word2vec(reference_result):
+    assert reference_result.error is None
+    assert failures(reference_result) == []
+    assert reference_result.score == reference_result.max_score == 45
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_alternative_correct_solution_gets_full_marks(alternative_submission, seed):
+    result = grade_submission(alternative_submission, ["word2vec"], seed=seed)
+    assert result.error is None
+    assert failures(result) == []
+    assert result.score == 45
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_reference_gets_full_marks_with_other_test_inputs(reference_submission, seed):
+    result = grade_submission(reference_submission, ["word2vec"], seed=seed)
+    assert failures(result) == [] and result.score == 45
+
+
+CORRECT_SAMPLERS = {   # other correct ways to write the sampler: each must get full marks
+    "searchsorted_on_a_cdf": """
+class NegativeSampler:
+    def __init__(self, counts, power=0.75, seed=None):
+        self.p = noise_distribution(counts, power)
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self, k, exclude=None):
+        p = self.p.copy()
+        if exclude is not None:
+            p[np.asarray(exclude)] = 0.0
+        cdf = np.cumsum(p / p.sum())
+        return np.minimum(np.searchsorted(cdf, self.rng.random(k), side="right"), len(p) - 1)
+""",
+    "random_choices": """
+import random
+
+
+class NegativeSampler:
+    def __init__(self, counts, power=0.75, seed=None):
+        self.weights = list(noise_distribution(counts, power))
+        self.random = random.Random(seed)
+
+    def sample(self, k, exclude=None):
+        weights = list(self.weights)
+        for word in ([] if exclude is None else np.atleast_1d(exclude)):
+            weights[int(word)] = 0.0
+        return np.array(self.random.choices(range(len(weights)), weights=weights, k=k), dtype=int)
+""",
+    "redraw_excluded_draws": """
+class NegativeSampler:
+    def __init__(self, counts, power=0.75, seed=None):
+        self.p = noise_distribution(counts, power)
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self, k, exclude=None):
+        draws = self.rng.choice(len(self.p), size=k, p=self.p)
+        if exclude is not None:
+            bad = np.isin(draws, exclude)
+            while bad.any():
+                draws[bad] = self.rng.choice(len(self.p), size=int(bad.sum()), p=self.p)
+                bad = np.isin(draws, exclude)
+        return draws
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT_SAMPLERS))
+def test_correct_samplers_written_other_ways_get_full_marks(name, tmp_path):
+    folder = reference_as_submission(tmp_path, ["word2vec"])
+    target = folder / "word2vec" / "sampler.py"
+    target.write_text(target.read_text() + "\n\n" + CORRECT_SAMPLERS[name])
+    result = grade_submission(folder, ["word2vec"])
+    assert failures(result) == [] and result.score == 45
+
+
+def test_stubs_get_zero_on_word2vec(stub_submission):
+    result = grade_submission(stub_submission, ["word2vec"])
+    assert result.error is None and result.score == 0
+    assert all(test.feedback and test.feedback.message for test in result.tests())
+
+
+def test_every_function_with_hidden_points_has_a_hidden_test(reference_result):
+    part = load_part(Path(__file__).parents[1] / "assignments" / "word2vec" / "assignment.yaml")
+    tested = {test.function for test in hidden(reference_result)}
+    assert {spec.qualified_name for spec in part.functions if spec.hidden_points > 0} <= tested
+
+
+def test_hidden_tests_share_each_functions_hidden_points(reference_result):
+    part = load_part(Path(__file__).parents[1] / "assignments" / "word2vec" / "assignment.yaml")
+    for spec in part.functions:
+        points = sum(test.max_score for test in hidden(reference_result) if test.function == spec.qualified_name)
+        assert points == pytest.approx(spec.hidden_points), spec.qualified_name
+
+
+def test_every_word2vec_mistake_has_a_mutation_test():
+    catalogued = set(yaml.safe_load(CATALOGUE.read_text()))
+    assert catalogued == {path.name for path in MISTAKES.iterdir() if path.is_dir()}
+    assert len(catalogued) >= 14
+
+
+def test_grading_the_reference_stays_fast(reference_result):
+    """A loose guard (the target is well under 0.5 s); it catches a training fixture grown by accident."""
+    assert sum(test.duration for test in reference_result.tests()) < 1.5
+
+
+# -- every hidden test can fail -------------------------------------------------------------------------------------
+UNNAMED_BREAKS = {   # module and wrong code of breaks that are not catalogued mistakes
+    "encode_unknown_as_minus_one": ("pairs", '''
+def encode(tokens, word_to_id):
+    return np.array([word_to_id.get(token, -1) for token in tokens], dtype=np.int64)
+'''),
+    "build_vocab_fails_on_empty_text": ("pairs", '''
+def build_vocab(tokens, min_count=1):
+    frequencies = Counter(tokens)
+    most = max(frequencies.values())          # ValueError for an empty text
+    kept = sorted((w for w, c in frequencies.items() if c >= min_count), key=lambda w: (-frequencies[w], w))
+    return {w: i for i, w in enumerate(kept)}, np.array([frequencies[w] for w in kept], dtype=np.int64)
+'''),
+    "noise_sorted_and_zero_to_the_zero": ("sampler", '''
+def noise_distribution(counts, power=0.75):
+    weights = np.sort(np.asarray(counts, dtype=np.float64) ** power)[::-1]
+    return weights / weights.sum()
+'''),
+    "sampler_smoothed_and_never_empty": ("sampler", '''
+class NegativeSampler:
+    def __init__(self, counts, power=0.75, seed=None):
+        self.probabilities = noise_distribution(np.asarray(counts) + 1.0, power)
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self, k, exclude=None):
+        p = self.probabilities.copy()
+        if exclude is not None:
+            p[np.asarray(exclude)] = 0.0
+        return self.rng.choice(len(p), size=max(k, 1), p=p / p.sum())
+'''),
+    "train_returns_a_loss_per_pair": ("train", '''
+def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    rng = np.random.default_rng(seed)
+    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
+    W_out = np.zeros((vocab_size, dim))
+    sampler = NegativeSampler(np.bincount(ids, minlength=vocab_size), seed=seed)
+    pairs = skipgram_pairs(ids, window)
+    losses = []
+    for _ in range(epochs):
+        for center, context in pairs[rng.permutation(len(pairs))]:
+            losses.append(skipgram_step(W_in, W_out, center, context, sampler.sample(k, exclude=context), lr))
+    return W_in, W_out, losses
+'''),
+    "train_barely_learns": ("train", '''
+_reference_train_skipgram = train_skipgram
+
+
+def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    return _reference_train_skipgram(ids, vocab_size, dim, window, k, epochs, lr / 100, seed)
+'''),
+}
+
+# Each round is one submission: the reference with these breaks appended.  A round breaks at most one function
+# of each kind, and never both a function and one it calls (skipgram_step calls neg_sampling_loss_and_grad,
+# NegativeSampler calls noise_distribution, train_skipgram calls almost everything), so each target fails
+# because of its own break.
+ROUNDS = [
+    (["vocab_ties_not_alphabetical", "encode_unknown_as_minus_one", "pairs_center_with_itself", "cbow_swapped_tuple",
+      "softmax_grad_sign", "neg_grad_sign", "most_similar_includes_word", "sampler_power_one"],
+     ["test_build_vocab_orders_ties_alphabetically", "test_build_vocab_on_random_text",
+      "test_encode_keeps_order_and_repeats_and_drops_unknown_words", "test_encode_of_only_unknown_words_is_empty",
+      "test_skipgram_pairs_on_random_ids_with_repeats", "test_skipgram_pairs_reach_every_position_of_the_window",
+      "test_skipgram_pairs_pair_a_word_with_its_copy_at_another_position",
+      "test_skipgram_pairs_window_wider_than_the_sequence", "test_skipgram_pairs_are_empty_without_context",
+      "test_cbow_examples_on_random_ids", "test_cbow_examples_cut_the_context_at_the_ends",
+      "test_softmax_loss_and_grad_match_the_reference",
+      "test_softmax_gradients_match_central_differences_of_the_loss",
+      "test_softmax_loss_is_stable_for_scores_near_800", "test_neg_sampling_matches_the_reference",
+      "test_neg_sampling_gradients_match_central_differences_of_the_loss", "test_most_similar_ranks_by_cosine",
+      "test_most_similar_handles_zero_vectors_and_a_large_topn",
+      "test_sampler_draws_follow_count_to_the_three_quarters",
+      "test_sampler_with_exclusion_keeps_the_relative_probabilities"]),
+    (["min_count_exclusive", "cbow_empty_context_kept", "neg_loss_log_one_minus_sigmoid",
+      "sampler_without_replacement"],
+     ["test_build_vocab_keeps_words_that_occur_exactly_min_count_times",
+      "test_cbow_examples_skip_positions_without_context", "test_neg_sampling_is_exact_for_scores_of_fifty",
+      "test_sampler_draws_with_replacement"]),
+    (["build_vocab_fails_on_empty_text", "sampler_exclude_ignored", "step_returns_loss_after"],
+     ["test_build_vocab_of_no_tokens_is_empty", "test_sampler_never_returns_an_excluded_id",
+      "test_skipgram_step_returns_the_loss_before_the_step"]),
+    (["sampler_ignores_seed", "step_grad_ascent"],
+     ["test_sampler_is_reproducible_for_a_seed", "test_skipgram_step_moves_the_weights_against_the_gradient"]),
+    (["sampler_reseeds_each_call", "duplicate_negatives_not_accumulated"],
+     ["test_sampler_successive_calls_differ", "test_skipgram_step_applies_a_repeated_negative_once_per_occurrence"]),
+    (["sampler_smoothed_and_never_empty"],
+     ["test_sampler_returns_k_word_ids", "test_sampler_never_draws_a_word_with_count_zero"]),
+    (["noise_sorted_and_zero_to_the_zero"],
+     ["test_noise_distribution_is_count_to_the_three_quarters", "test_noise_distribution_uses_the_power_it_is_given",
+      "test_noise_distribution_gives_zero_count_words_no_mass"]),
+    (["train_returns_a_loss_per_pair"], ["test_train_skipgram_returns_V_by_E_matrices_and_a_loss_per_epoch"]),
+    (["train_barely_learns"], ["test_train_skipgram_loss_falls_over_the_epochs",
+                               "test_train_skipgram_recovers_planted_topics"]),
+    (["train_losses_summed"], ["test_train_skipgram_reports_the_mean_loss_per_pair"]),
+    (["train_not_reproducible"], ["test_train_skipgram_gives_the_same_result_for_the_same_seed"]),
+]
+
+
+def broken_submission(folder: Path, breaks: list[str]) -> Path:
+    reference_as_submission(folder, ["word2vec"])
+    for name in breaks:
+        if name in UNNAMED_BREAKS:
+            overrides = [UNNAMED_BREAKS[name]]
+        else:
+            overrides = [(path.stem, path.read_text()) for path in (MISTAKES / name).glob("*.py")]
+        for module, code in overrides:
+            target = folder / "word2vec" / f"{module}.py"
+            target.write_text(target.read_text() + f"\n\n# --- break {name} ---\n" + code)
+    return folder
+
+
+def test_the_rounds_target_every_hidden_test(reference_result):
+    targeted = [test for _, targets in ROUNDS for test in targets]
+    assert sorted(set(targeted)) == sorted({test.id.rsplit("::", 1)[1] for test in hidden(reference_result)})
+
+
+@pytest.mark.parametrize("breaks, targets", ROUNDS, ids=["+".join(breaks)[:60] for breaks, _ in ROUNDS])
+def test_each_hidden_test_fails_when_its_function_is_broken(breaks, targets, tmp_path):
+    result = grade_submission(broken_submission(tmp_path, breaks), ["word2vec"])
+    outcome = {test.id.rsplit("::", 1)[1]: test for test in hidden(result)}
+    still_passing = [name for name in targets if outcome[name].passed]
+    assert still_passing == []
+    assert all(outcome[name].feedback.message for name in targets)
