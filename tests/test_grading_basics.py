@@ -89,3 +89,18 @@ def test_check_says_how_many_points_the_hidden_tests_hold(reference_submission):
     assert run.exit_code == 0
     assert "passing every visible example does not mean full marks" in run.output
     assert "hidden tests hold the other" in run.output
+
+
+def test_examples_get_what_their_names_say():
+    """full_marks (right, written another way) gets 100; partly_right some; does_not_import 0."""
+    from pathlib import Path
+    examples = Path(__file__).resolve().parents[1] / "examples" / "submissions"
+    full = grade_submission(examples / "full_marks")
+    assert failures(full) == [] and full.score == 100
+    partly = grade_submission(examples / "partly_right")
+    named = {test.feedback.mistake for test in partly.tests() if test.feedback and test.feedback.mistake}
+    assert 20 < partly.score < 80 and len(named) >= 6
+    broken = grade_submission(examples / "does_not_import")
+    assert broken.score == 0
+    messages = " ".join(test.feedback.message for test in broken.tests() if test.feedback)
+    assert "SyntaxError" in messages and "ModuleNotFoundError" in messages and "Not submitted" in messages

@@ -23,7 +23,7 @@ from autograder._manifest import load_part
 from conftest import reference_as_submission
 
 HERE = Path(__file__).parent
-ALTERNATIVE = HERE / "fixtures" / "alternative" / "word2vec"
+ALTERNATIVE = HERE.parent / "examples" / "submissions" / "full_marks" / "word2vec"   # also the demo's full-marks example
 MISTAKES = HERE / "fixtures" / "mistakes" / "word2vec"
 CATALOGUE = Path(__file__).parents[1] / "autograder" / "suites" / "word2vec" / "mistakes.yaml"
 
