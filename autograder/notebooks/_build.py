@@ -10,9 +10,10 @@ notebook has, per part:
 - one read-only setup cell with the imports the reference needs;
 - per module, a heading with the module's docstring, then per function an
   answer cell (nbgrader "autograded answer") followed by its test cell
-  (nbgrader "autograder tests", worth the function's points): plain asserts on
-  the visible examples, and a `### BEGIN HIDDEN TESTS` region that grades the
-  part with this package's engine and prints its feedback.
+  (nbgrader "autograder tests", worth the function's points): a
+  `### BEGIN HIDDEN TESTS` region that grades the part with this package's
+  engine and prints its feedback (first, so the feedback is there even when a
+  visible assert would fail), then plain asserts on the visible examples.
 
 Cell ids are derived from names, so building twice gives the same text: the
 committed notebooks are compared with a fresh build as plain text.
@@ -64,7 +65,11 @@ def test_cell_source(spec: FunctionSpec, expectations=None) -> str:
     """The test cell of one function: a marker line, the visible asserts, the hidden check."""
     expectations = expectations or ReferenceExpectations()
     points = f"{spec.points:g} point{'s' if spec.points != 1 else ''}"
-    lines = [f"{TEST_CELL_MARKER} {spec.qualified_name} ({points})"]
+    lines = [f"{TEST_CELL_MARKER} {spec.qualified_name} ({points})",
+             "### BEGIN HIDDEN TESTS",
+             "from autograder.notebook import check",
+             f"check({spec.qualified_name!r})",
+             "### END HIDDEN TESTS"]
     if spec.examples:
         lines.append("# The visible example(s); the hidden tests run when the notebook is graded.")
         for index, example in enumerate(spec.examples):
@@ -73,10 +78,6 @@ def test_cell_source(spec: FunctionSpec, expectations=None) -> str:
             lines += example_lines(spec, index, args, kwargs, expected)
     else:
         lines.append(f"# {spec.name} has no visible example: the hidden tests run when the notebook is graded.")
-    lines += ["### BEGIN HIDDEN TESTS",
-              "from autograder.notebook import check",
-              f"check({spec.qualified_name!r})",
-              "### END HIDDEN TESTS"]
     return "\n".join(lines)
 
 

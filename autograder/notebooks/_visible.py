@@ -63,11 +63,18 @@ def assertions(expression: str, expected, label: str) -> list[str]:
         shape = np.shape(expected)
         return [f"assert np.shape({expression}) == {shape!r}, {f'{label} has the wrong shape'!r}",
                 f"assert np.allclose({expression}, {literal(expected)}, {TOLERANCE}), {f'{label} has wrong values'!r}"]
+    if isinstance(expected, (list, tuple)) and expected and all(_is_number(item) for item in expected):
+        return [f"assert np.shape({expression}) == {(len(expected),)!r}, {f'{label} has the wrong length'!r}",
+                f"assert np.allclose({expression}, {literal(list(expected))}, {TOLERANCE}), "
+                f"{f'{label} has wrong values'!r}"]
     if isinstance(expected, (list, tuple)):
         lines = [f"assert len({expression}) == {len(expected)}, {f'{label} has the wrong length'!r}"]
         for index, item in enumerate(expected):
             lines += assertions(f"{expression}[{index}]", item, f"{label}[{index}]")
         return lines
+    if isinstance(expected, dict) and expected and all(_integers_only(item) and _is_number(item)
+                                                       for item in expected.values()):
+        return [f"assert dict({expression}) == {literal(expected)}, {f'{label} is wrong'!r}"]
     if isinstance(expected, dict):
         keys = "{" + ", ".join(repr(key) for key in sorted(expected, key=repr)) + "}"
         lines = [f"assert set({expression}) == {keys}, {f'{label} has the wrong keys'!r}"]
@@ -75,6 +82,19 @@ def assertions(expression: str, expected, label: str) -> list[str]:
             lines += assertions(f"{expression}[{key!r}]", item, f"{label}[{key!r}]")
         return lines
     return [f"assert {expression} == {literal(expected)}, {f'{label} is wrong'!r}"]
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (Real, np.number)) and not isinstance(value, (bool, np.bool_))
+
+
+def _integers_only(value) -> bool:
+    """True when every number in a nested value is an integer (so == compares it exactly)."""
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "iu"
+    if isinstance(value, (list, tuple)):
+        return all(_integers_only(item) for item in value)
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _item_key(item) -> str:
@@ -93,4 +113,8 @@ def example_lines(spec: FunctionSpec, index: int, args: list, kwargs: dict, expe
         lines.append("got = sorted(got, key=lambda item: repr([np.asarray(part).tolist() for part in item]))"
                      "  # the order of the items is free")
         expected = sorted(expected, key=_item_key)
+        if _integers_only(expected):
+            canonical = [[np.asarray(part).tolist() for part in item] for item in expected]
+            return lines + [f"assert [[np.asarray(part).tolist() for part in item] for item in got] == "
+                            f"{canonical!r}, {f'{label} has wrong items'!r}"]
     return lines + assertions("got", expected, label)
