@@ -69,6 +69,8 @@ def read_cells(data: bytes) -> list[Cell]:
     except json.JSONDecodeError as error:
         raise NotANotebook(f"not a notebook: invalid JSON at line {error.lineno}, column {error.colno} "
                            f"({error.msg})") from None
+    except (ValueError, RecursionError) as error:   # a number too long to convert, nesting too deep
+        raise NotANotebook(f"not a notebook: unreadable JSON ({type(error).__name__})") from None
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         if isinstance(document, dict) and "worksheets" in document:
             raise NotANotebook("an old notebook format (version 3); open and save it in Jupyter to update it")

@@ -63,7 +63,8 @@ def feedback(result: GradingResult, function: str, show_notes: bool = True) -> t
 
     spec = _function_spec(function)
     lines = []
-    if show_notes:
+    if show_notes:   # once per grading: how the code ran, and notes on the notebook as a whole
+        lines += [f"Student code ran in: {result.isolation}"] if result.isolation else []
         lines += [f"Note: {message}" for message in result.messages if "\n" not in message]
     if result.error:
         lines.append(f"GRADING ERROR: {result.error}")

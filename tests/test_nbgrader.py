@@ -158,6 +158,15 @@ def test_the_html_feedback_carries_our_feedback_messages(course):
         assert test.feedback.message.split(". ")[0] in " ".join(page.split())
 
 
+def test_the_hidden_checks_ran_the_students_code_in_the_sandbox(course):
+    from autograder._isolation import DESCRIPTIONS, bubblewrap_works
+
+    if not bubblewrap_works() and os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") != "1":
+        pytest.skip("bubblewrap cannot create namespaces on this machine")
+    page = html.unescape((course / "feedback" / "ada" / ASSIGNMENT / "nn.html").read_text())
+    assert f"Student code ran in: {DESCRIPTIONS['bubblewrap']}" in page
+
+
 def test_the_untouched_release_is_told_what_is_not_implemented(course):
     page = html.unescape((course / "feedback" / "ben" / ASSIGNMENT / "scaling.html").read_text())
     assert "is not implemented yet (it still raises NotImplementedError)" in page
