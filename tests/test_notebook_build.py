@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from autograder._course import course_root, load_parts
 from autograder._stubs import make_stub
 from autograder.cli import main
-from autograder.notebooks import build_notebook, outdated_notebooks
+from autograder.notebooks._build import build_notebook, outdated_notebooks
 
 PARTS = [part.name for part in load_parts()]
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.DOTALL)

@@ -80,7 +80,8 @@ def test_check_of_a_correct_function_prints_ok_and_returns(monkeypatch, capfd):
     monkeypatch.setattr(notebook, "_sources_run_so_far", cell_sources)
     notebook.check("laws.tokens_per_param")
     printed = capfd.readouterr()
-    assert printed.out.strip().startswith("ok   laws.tokens_per_param") and printed.err == ""
+    assert "  ok   laws.tokens_per_param                     2 / 2" in printed.out.splitlines()
+    assert printed.err == ""
 
 
 def test_check_outside_a_notebook_says_where_it_runs():

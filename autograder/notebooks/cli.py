@@ -19,7 +19,12 @@ def notebooks():
 def build(check):
     """Regenerate notebooks/*.ipynb from reference/, the manifests and the READMEs."""
     from .._course import course_root
-    from ._build import outdated_notebooks, write_notebooks
+    from .._errors import UserError
+
+    try:
+        from ._build import outdated_notebooks, write_notebooks
+    except ModuleNotFoundError as error:
+        raise UserError(f"building the notebooks needs {error.name}: pip install -e '.[nbgrader]'") from None
 
     root = course_root()
     if check:
