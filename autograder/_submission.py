@@ -5,7 +5,9 @@ assignment modules, flat (`activations.py`) or in the assignment's sub-folders
 (`nn/activations.py`, `assignments/nn/activations.py`).  Only the expected
 module files are read, with size limits, and only they are copied into the
 scratch folder, laid out as `<part>/<module>.py` so that sibling imports by
-plain name work for either layout.
+plain name work for either layout.  Jupyter notebooks (.ipynb, handed in alone
+or in the folder or zip) fill the parts none of whose .py modules were found:
+see `_notebook_submission`.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from ._errors import UserError
 from ._manifest import Part
+from ._notebook_submission import MAX_NOTEBOOK_BYTES, NotANotebook, modules_from_notebooks
 
 MAX_MODULE_BYTES = 1 * 2**20
 MAX_ZIP_ENTRIES = 5000
@@ -66,15 +69,19 @@ def student_id_for(path: Path) -> str:
     return name or "student"
 
 
+def _size_limit(name: str) -> int:
+    return MAX_NOTEBOOK_BYTES if name.lower().endswith(".ipynb") else MAX_MODULE_BYTES
+
+
 def _candidates_from_folder(folder: Path) -> dict[str, bytes | int]:
-    """Every .py file under folder (relative posix path → bytes, or size when too large)."""
+    """Every .py and .ipynb file under folder (relative posix path → bytes, or size when too large)."""
     found = {}
-    for path in sorted(folder.rglob("*.py")):
+    for path in sorted([*folder.rglob("*.py"), *folder.rglob("*.ipynb")]):
         relative = path.relative_to(folder)
         if any(part in _IGNORED_PARTS or part.startswith(".") for part in relative.parts) or path.is_symlink():
             continue
         size = path.stat().st_size
-        found[relative.as_posix()] = path.read_bytes() if size <= MAX_MODULE_BYTES else size
+        found[relative.as_posix()] = path.read_bytes() if size <= _size_limit(path.name) else size
     return found
 
 
@@ -90,18 +97,19 @@ def _candidates_from_zip(path: Path) -> dict[str, bytes | int]:
             raise MalformedSubmission(f"the zip holds {len(entries)} files; at most {MAX_ZIP_ENTRIES} are accepted", path)
         for entry in entries:
             name = PurePosixPath(entry.filename)
-            if entry.is_dir() or name.suffix != ".py" or name.is_absolute() or ".." in name.parts \
+            if entry.is_dir() or name.suffix not in (".py", ".ipynb") or name.is_absolute() or ".." in name.parts \
                     or any(part in _IGNORED_PARTS or part.startswith(".") for part in name.parts):
                 continue
-            if entry.file_size > MAX_MODULE_BYTES:
+            limit = _size_limit(name.name)
+            if entry.file_size > limit:
                 found[name.as_posix()] = entry.file_size
                 continue
             try:
                 with archive.open(entry) as stream:
-                    data = stream.read(MAX_MODULE_BYTES + 1)   # never trust the declared size
+                    data = stream.read(limit + 1)   # never trust the declared size
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
                 raise MalformedSubmission(f"cannot read {entry.filename} from the zip ({exc})", path) from None
-            found[name.as_posix()] = data if len(data) <= MAX_MODULE_BYTES else len(data)
+            found[name.as_posix()] = data if len(data) <= limit else len(data)
     return found
 
 
@@ -124,10 +132,11 @@ def locate(path: Path, parts: list[Part], student: str | None = None) -> Submiss
         candidates = _candidates_from_folder(path)
     elif path.suffix.lower() == ".zip":
         candidates = _candidates_from_zip(path)
-    elif path.suffix == ".py":
-        candidates = {path.name: path.read_bytes()}
+    elif path.suffix in (".py", ".ipynb"):
+        size = path.stat().st_size
+        candidates = {path.name: path.read_bytes() if size <= _size_limit(path.name) else size}
     else:
-        raise MalformedSubmission("a submission must be a folder, a .zip or a .py file", path)
+        raise MalformedSubmission("a submission must be a folder, a .zip, a .py file or a notebook (.ipynb)", path)
     submission = Submission(path=path, student=student or student_id_for(path))
     for part in parts:
         for module in part.modules:
@@ -142,7 +151,22 @@ def locate(path: Path, parts: list[Part], student: str | None = None) -> Submiss
             duplicates = [name for name in candidates if PurePosixPath(name).name == f"{module}.py" and name != origin]
             if duplicates:
                 submission.notes.append(f"{module}.py found more than once; graded {origin}, ignored {', '.join(duplicates)}")
+    _add_notebooks(submission, parts, candidates, strict=path.is_file() and path.suffix == ".ipynb")
     return submission
+
+
+def _add_notebooks(submission: Submission, parts: list[Part], candidates: dict[str, bytes | int], strict: bool) -> None:
+    """The parts that have no .py module, from the submission's notebooks."""
+    notebooks = {name: content for name, content in candidates.items() if name.lower().endswith(".ipynb")}
+    if not notebooks:
+        return
+    try:
+        found = modules_from_notebooks(notebooks, parts, {part for part, _ in submission.modules}, strict)
+    except NotANotebook as error:
+        raise MalformedSubmission(str(error), submission.path) from None
+    for (part, module), (origin, source) in found.modules.items():
+        submission.modules[(part, module)] = LocatedModule(part, module, origin, source)
+    submission.notes += found.notes
 
 
 def make_scratch(submission: Submission) -> Path:

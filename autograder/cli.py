@@ -259,3 +259,4 @@ def stubs_build(check):
         click.echo(f"wrote {path.relative_to(root)}")
 
 from .quiz.cli import quiz as _quiz; main.add_command(_quiz)  # noqa: E402  (the `quiz` group)
+from .notebooks.cli import notebooks as _notebooks; main.add_command(_notebooks)  # noqa: E402  (the `notebooks` group)

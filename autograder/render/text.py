@@ -71,6 +71,18 @@ def render_text(result: GradingResult, visible_only: bool = False) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def render_function(result: GradingResult, function: str) -> str:
+    """One function's line and its failures, worded exactly as in `render_text` (ends with a newline)."""
+    tests = [test for test in result.tests() if test.function == function]
+    if not tests:
+        return ""
+    lines = [_function_line(function, tests)]
+    for test in tests:
+        if test.status != PASSED and test.feedback:
+            lines += [""] + _failure_block(test)
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def check_summary(result: GradingResult) -> str:
     """The self-check's closing lines: what passed, and how much the hidden tests still hold."""
     examples = [test for test in result.tests() if test.kind == EXAMPLE]

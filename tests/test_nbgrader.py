@@ -1,0 +1,172 @@
+"""Real nbgrader, end to end, in a temporary course: generate, autograde, feedback.
+
+One course is set up for the whole module (it takes about a minute): the
+generated notebooks are its source, `nbgrader generate_assignment` releases
+them, three students hand in (the reference filled into the release, the
+untouched release, and a partly right copy), `nbgrader autograde` grades them
+in a real ipykernel kernel (whose hidden test cells call this package's
+engine), and `nbgrader generate_feedback` writes the HTML feedback.  The
+scores are read from nbgrader's own gradebook.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder._course import course_root, load_parts
+from autograder._engine import grade_submission
+
+ASSIGNMENT = "week5"
+BIN = Path(sys.executable).parent
+BROKEN = {   # answer cell id → a wrong body (of the reference's signature and docstring)
+    # relu zeroes the negative entries of its input in place: the visible example passes, a hidden test does not
+    "activations-relu": "    s = np.asarray(s, dtype=np.float64)\n    s[s < 0] = 0.0\n    return s\n",
+    # the Kaplan loss with the ratio upside down
+    "laws-kaplan-loss": "    return (N / N_c) ** alpha_N\n",
+}
+STUDENTS = {"ada": ("nn", "scaling", "word2vec"), "ben": ("nn", "scaling"), "cyd": ("nn", "scaling")}
+
+
+def with_body(source: str, body: str) -> str:
+    """An answer cell's source with everything after the docstring replaced by body."""
+    docstring_end = source.index('"""', source.index('"""') + 3) + 3
+    return source[:docstring_end] + "\n" + body
+
+
+def filled(release: Path, source: Path, broken: dict[str, str]) -> nbformat.NotebookNode:
+    """The released notebook with its answer cells filled in from the source notebook (some broken)."""
+    notebook = nbformat.read(release, as_version=4)
+    answers = {cell.id: cell.source for cell in nbformat.read(source, as_version=4).cells}
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = answers[cell.id] if cell.id not in broken else with_body(answers[cell.id], broken[cell.id])
+    return notebook
+
+
+def nbgrader(command: str, course: Path, environment: dict) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(BIN / "nbgrader"), command, ASSIGNMENT, f"--CourseDirectory.root={course}"],
+                          cwd=course, env=environment, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"nbgrader {command} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> Path:
+    """A course with the three notebooks released, handed in by three students, autograded and fed back."""
+    base = tmp_path_factory.mktemp("nbgrader")
+    course = base / "course"
+    jupyter = base / "jupyter"
+    # a real Jupyter kernel: ipykernel's own kernelspec, installed for this venv's python, found first
+    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--prefix", str(jupyter), "--name", "python3"],
+                   check=True, capture_output=True, timeout=120)
+    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+                   "JUPYTER_PATH": str(jupyter / "share" / "jupyter"), "JUPYTER_CONFIG_DIR": str(base / "config"),
+                   "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_PLATFORM_DIRS": "1"}
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.course_id = 'week5'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{base / 'gradebook.db'}'\n"
+        "c.ExecutePreprocessor.timeout = 300\n"
+        "c.ExecutePreprocessor.kernel_name = 'python3'\n")
+    for part in ("nn", "scaling", "word2vec"):
+        shutil.copy(course_root() / "notebooks" / f"{part}.ipynb", course / "source" / ASSIGNMENT)
+    nbgrader("generate_assignment", course, environment)
+    release, source = course / "release" / ASSIGNMENT, course / "source" / ASSIGNMENT
+    for student, parts in STUDENTS.items():
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        for part in parts:
+            if student == "ben":
+                shutil.copy(release / f"{part}.ipynb", folder)
+            else:
+                notebook = filled(release / f"{part}.ipynb", source / f"{part}.ipynb", BROKEN if student == "cyd" else {})
+                nbformat.write(notebook, folder / f"{part}.ipynb")
+    nbgrader("autograde", course, environment)
+    nbgrader("generate_feedback", course, environment)
+    return course
+
+
+def cell_scores(course: Path, student: str, part: str) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{course.parent / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(part, ASSIGNMENT, student)
+        return {grade.name: grade.score for grade in notebook.grades}
+
+
+def points(part: str, fully_correct=lambda function: True) -> dict[str, float]:
+    """test cell id → the points nbgrader should give it."""
+    return {f"test-{spec.module}-{spec.name}".replace("_", "-").lower(): spec.points if fully_correct(spec) else 0.0
+            for spec in load_parts([part])[0].functions}
+
+
+def engine_full_marks(notebook: Path, part: str):
+    """Which functions our engine gives all their points, grading the same notebook as `autograder grade` does."""
+    result = grade_submission(notebook, [part])
+    scores = {}
+    for test in result.part(part).tests:
+        scores[test.function] = scores.get(test.function, 0.0) + test.score
+    return lambda spec: scores.get(spec.qualified_name, 0.0) >= spec.points - 1e-9
+
+
+def test_released_notebooks_hold_no_solution_and_no_hidden_test(course):
+    released = course / "release" / ASSIGNMENT / "nn.ipynb"
+    text = released.read_text()
+    assert "raise NotImplementedError()" in text
+    for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder.notebook", "np.maximum(np.asarray(s"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize("part", ["nn", "scaling"])
+def test_the_reference_filled_into_the_release_gets_full_marks(course, part):
+    assert cell_scores(course, "ada", part) == points(part)
+
+
+@pytest.mark.parametrize("part", ["nn", "scaling"])
+def test_the_untouched_release_gets_zero(course, part):
+    assert cell_scores(course, "ben", part) == points(part, lambda spec: False)
+
+
+@pytest.mark.parametrize("part", ["nn", "scaling"])
+def test_a_partly_right_notebook_gets_the_points_of_its_fully_correct_functions(course, part):
+    scores = cell_scores(course, "cyd", part)
+    expected = points(part, engine_full_marks(course / "submitted" / "cyd" / ASSIGNMENT / f"{part}.ipynb", part))
+    assert scores == expected
+    assert 0 < sum(scores.values()) < sum(points(part).values())
+
+
+def test_word2vec_scores_in_nbgrader_what_our_engine_gives_the_reference(course):
+    notebook = course / "submitted" / "ada" / ASSIGNMENT / "word2vec.ipynb"
+    assert cell_scores(course, "ada", "word2vec") == points("word2vec", engine_full_marks(notebook, "word2vec"))
+
+
+def test_the_html_feedback_carries_our_feedback_messages(course):
+    page = html.unescape(re.sub(r"<[^>]+>", "", (course / "feedback" / "cyd" / ASSIGNMENT / "nn.html").read_text()))
+    result = grade_submission(course / "submitted" / "cyd" / ASSIGNMENT / "nn.ipynb", ["nn"])
+    relu_failures = [test for test in result.part("nn").tests if test.function == "activations.relu" and not test.passed]
+    assert relu_failures
+    assert "FAIL activations.relu" in page
+    for test in relu_failures:
+        assert test.feedback.message.split(". ")[0] in " ".join(page.split())
+
+
+def test_the_hidden_checks_ran_the_students_code_in_the_sandbox(course):
+    from autograder._isolation import DESCRIPTIONS, bubblewrap_works
+
+    if not bubblewrap_works() and os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") != "1":
+        pytest.skip("bubblewrap cannot create namespaces on this machine")
+    page = html.unescape((course / "feedback" / "ada" / ASSIGNMENT / "nn.html").read_text())
+    assert f"Student code ran in: {DESCRIPTIONS['bubblewrap']}" in page
+
+
+def test_the_untouched_release_is_told_what_is_not_implemented(course):
+    page = html.unescape((course / "feedback" / "ben" / ASSIGNMENT / "scaling.html").read_text())
+    assert "is not implemented yet (it still raises NotImplementedError)" in page
