@@ -105,6 +105,12 @@ class GradingPlugin:
         for item in kept:
             spec = self._spec[item.nodeid]
             self._points[item.nodeid] = spec.hidden_points * self._points[item.nodeid] / weights[spec.qualified_name]
+        covered = {spec.qualified_name for spec in self._spec.values()}
+        for part in self.parts.values():
+            for spec in part.functions:
+                if spec.hidden_points > 0 and spec.qualified_name not in covered:
+                    self.problems.append(f"{part.name}: {spec.qualified_name} has {spec.hidden_points:g} hidden "
+                                         "points but no hidden test")
         deselected = [item for item in items if item.nodeid not in self._spec]
         if deselected:
             config.hook.pytest_deselected(items=deselected)

@@ -2,9 +2,11 @@
 
 The release is a folder with the stubs, the student READMEs and manifests, the
 expected values of the visible examples (computed from the reference ahead of
-time and stored as data), a copy of this package without its hidden suites,
-so that `autograder check` works in it without the reference, and the student
-edition of every quiz in `quizzes/` (no answers, explanations or feedback).
+time and stored as data), a copy of this package without its hidden suites (so
+that `autograder check` works in it without the reference), the notebooks as
+students receive them (nbgrader's own preprocessors remove the solutions and
+hidden tests), and the student edition of every quiz in `quizzes/` (no
+answers, explanations or feedback).
 """
 from __future__ import annotations
 
@@ -53,5 +55,12 @@ def build_release(output: Path, part_names: list[str] | None = None) -> Path:
         target = output / "assignments" / part.name
         shutil.copytree(part.folder, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".expected.json"))
         write_expected(part, target)
+        source_notebook = root / "notebooks" / f"{part.name}.ipynb"
+        if source_notebook.is_file():
+            import nbformat
+
+            from .notebooks._student import student_notebook
+            (output / "notebooks").mkdir(exist_ok=True)
+            nbformat.write(student_notebook(source_notebook), output / "notebooks" / source_notebook.name)
     write_student_editions(root / "quizzes", output / "quizzes")
     return output

@@ -104,3 +104,23 @@ def test_examples_get_what_their_names_say():
     assert broken.score == 0
     messages = " ".join(test.feedback.message for test in broken.tests() if test.feedback)
     assert "SyntaxError" in messages and "ModuleNotFoundError" in messages and "Not submitted" in messages
+
+
+def test_a_function_with_hidden_points_but_no_hidden_test_is_a_grading_error(tmp_path, monkeypatch,
+                                                                               reference_submission):
+    """Points that no test can award would silently vanish: the grader refuses instead."""
+    import shutil
+
+    import yaml
+
+    from autograder._course import course_root
+    shutil.copytree(course_root() / "assignments", tmp_path / "assignments")
+    (tmp_path / "reference").symlink_to(course_root() / "reference")
+    manifest = tmp_path / "assignments" / "scaling" / "assignment.yaml"
+    data = yaml.safe_load(manifest.read_text())
+    data["modules"]["laws"]["compute_budget"] = {"points": 3}
+    manifest.write_text(yaml.safe_dump(data, sort_keys=False))
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(tmp_path))
+    result = grade_submission(reference_submission, ["scaling"])
+    assert result.score == 0
+    assert "laws.compute_budget has 3 hidden points but no hidden test" in result.error

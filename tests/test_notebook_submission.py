@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import json
 import re
-import sys
-import types
 from pathlib import Path
 
 import pytest
@@ -40,22 +37,6 @@ def notebook_of_modules(folder: Path, path: Path, drop_sibling_imports: bool = T
     if drop_sibling_imports:
         sources = [_SIBLING_IMPORT.sub("", source) for source in sources]
     return write_notebook(path, sources)
-
-
-@pytest.fixture
-def batch_reports(monkeypatch):
-    """The batch runner's HTML renderers, or plain stand-ins where this checkout has none yet.
-
-    The report and dashboard renderers are not on every branch; the gradebook,
-    which these tests read, does not depend on them.
-    """
-    for name, function in (("html", "render_html"), ("dashboard", "render_dashboard")):
-        try:
-            importlib.import_module(f"autograder.render.{name}")
-        except ModuleNotFoundError:
-            stand_in = types.ModuleType(f"autograder.render.{name}")
-            setattr(stand_in, function, lambda result: "<!doctype html><title>report</title>")
-            monkeypatch.setitem(sys.modules, f"autograder.render.{name}", stand_in)
 
 
 def scores_by_test(result) -> dict[str, float]:
@@ -166,7 +147,7 @@ def test_grade_reports_a_broken_notebook_in_one_line_and_a_zero_result(tmp_path)
     assert '"score": 0' in result.output
 
 
-def test_batch_grades_notebooks_and_gives_a_broken_one_a_zero_row(tmp_path, batch_reports):
+def test_batch_grades_notebooks_and_gives_a_broken_one_a_zero_row(tmp_path):
     class_folder = tmp_path / "class"
     class_folder.mkdir()
     notebook_of_modules(EXAMPLES / "full_marks" / "scaling", class_folder / "alice.ipynb")
@@ -179,7 +160,7 @@ def test_batch_grades_notebooks_and_gives_a_broken_one_a_zero_row(tmp_path, batc
     assert "not a notebook" in rows["bob"]["reason"]
 
 
-def test_batch_reads_notebooks_in_nbgraders_submitted_tree(tmp_path, batch_reports):
+def test_batch_reads_notebooks_in_nbgraders_submitted_tree(tmp_path):
     folder = tmp_path / "course" / "submitted" / "carol" / "week5"
     folder.mkdir(parents=True)
     notebook_of_modules(EXAMPLES / "full_marks" / "scaling", folder / "scaling.ipynb")

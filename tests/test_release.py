@@ -75,6 +75,11 @@ def test_release_has_stubs_readmes_and_expected_values(release):
         assert (folder / "README.md").is_file() and (folder / "assignment.yaml").is_file()
         assert (folder / ".expected.json").is_file()
     assert "raise NotImplementedError" in (release / "assignments" / "nn" / "activations.py").read_text()
+    for part in ("nn", "word2vec", "scaling"):
+        notebook = (release / "notebooks" / f"{part}.ipynb").read_text()
+        assert "raise NotImplementedError()" in notebook
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder.notebook"):
+            assert secret not in notebook
 
 
 def test_check_runs_in_the_release_without_the_reference(release, reference_submission):
