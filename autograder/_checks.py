@@ -38,7 +38,8 @@ def mistakes() -> dict[str, Mistake]:
     """The catalogue of named mistakes, by id, from every suites/<part>/mistakes.yaml."""
     catalogue = {}
     for path in sorted(SUITES.glob("*/mistakes.yaml")):
-        for key, value in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for key, value in yaml.load(path.read_text(encoding="utf-8"), Loader=loader).items():
             if key in catalogue:
                 raise ValueError(f"{path}: mistake id {key!r} is defined twice")
             catalogue[key] = Mistake(key, value["function"], value["title"], " ".join(value["message"].split()))

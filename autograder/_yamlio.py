@@ -6,14 +6,21 @@ a map from each value's path (a tuple of keys and list indices) to its position.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from ._errors import UserError, UserErrors
+
+# jsonschema imports the optional `rfc3987_syntax` package when it is installed
+# (the Jupyter stack pulls it in), and that package compiles a grammar at import:
+# about a second, on every command.  We never check the "iri" formats it serves,
+# so it is kept out; jsonschema then simply has no checker for those formats.
+sys.modules.setdefault("rfc3987_syntax", None)
+import jsonschema  # noqa: E402
 
 KeyPath = tuple  # a path into the data: keys (str) and list indices (int)
 
@@ -38,8 +45,12 @@ class LocatedYaml:
         return UserError(message, self.path, line, column)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key repeated in the same mapping."""
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_BaseLoader):
+    """A safe loader that rejects a key repeated in the same mapping."""
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -50,7 +61,7 @@ def _construct_mapping(loader, node, deep=False):
             mark = key_node.start_mark
             raise UserError(f"duplicate key {key!r}", loader.name, mark.line + 1, mark.column + 1)
         seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep)
+    return _BaseLoader.construct_mapping(loader, node, deep)
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)

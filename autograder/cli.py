@@ -28,7 +28,27 @@ def _reports_user_errors(command):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """A group whose bigger sub-groups are imported only when used (click's documented lazy-loading pattern).
+
+    Grading a submission should not pay for importing the quiz and notebook tools.
+    """
+
+    lazy = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks"}
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attribute = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Grade the week-5 assignments (neural networks, Word2Vec, scaling laws)."""
 
@@ -258,5 +278,3 @@ def stubs_build(check):
     for path in write_stubs():
         click.echo(f"wrote {path.relative_to(root)}")
 
-from .quiz.cli import quiz as _quiz; main.add_command(_quiz)  # noqa: E402  (the `quiz` group)
-from .notebooks.cli import notebooks as _notebooks; main.add_command(_notebooks)  # noqa: E402  (the `notebooks` group)
