@@ -52,6 +52,7 @@ class Figure:
     y_label: str
     series: list[Series] = field(default_factory=list)
     log_y: bool = False
+    only_if_failed: bool = False   # worth showing only when the test failed (e.g. a curve over the reference's)
 
 
 @dataclass

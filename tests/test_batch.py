@@ -207,3 +207,19 @@ def test_quiz_answers_in_submissions_are_graded_into_their_own_column(tmp_path):
     assert float(rows["ada"][quiz_column]) == variant.points > 0
     assert rows["bob"][quiz_column] == "0" and rows["bob"]["scaling"] == "12"
     assert float(rows["ada"]["total"]) == 12 + variant.points
+
+
+def test_a_batch_of_the_examples_and_the_whole_hostile_corpus_loses_nothing(tmp_path):
+    from test_hostile import CASES
+    classroom = tmp_path / "class"
+    for example in EXAMPLES.iterdir():
+        shutil.copytree(example, classroom / example.name)
+    for case in CASES:
+        build_case(case, classroom / f"hostile-{case}")
+    summary = grade_class(classroom, tmp_path / "out", BatchSettings(parts=["nn"], jobs=2, progress=False))
+    rows = {row["student"]: row for row in read_gradebook(tmp_path / "out")}
+    assert summary.total == len(rows) == 3 + len(CASES)
+    assert all(row["status"] == "graded" for row in rows.values()), [r for r in rows.values() if r["status"] != "graded"]
+    assert rows["does_not_import"]["nn"] == "0" and float(rows["partly_right"]["nn"]) > 0
+    for case in CASES:
+        assert (tmp_path / "out" / "reports" / f"hostile-{case}.html").is_file()

@@ -124,3 +124,24 @@ def test_a_function_with_hidden_points_but_no_hidden_test_is_a_grading_error(tmp
     result = grade_submission(reference_submission, ["scaling"])
     assert result.score == 0
     assert "laws.compute_budget has 3 hidden points but no hidden test" in result.error
+
+
+def test_float32_results_are_accepted_at_the_looser_tolerance(tmp_path, reference_submission):
+    """The contract accepts float32 arrays; a float32 solution loses nothing."""
+    import shutil
+    shutil.copytree(reference_submission / "nn", tmp_path / "nn")
+    activations = tmp_path / "nn" / "activations.py"
+    activations.write_text(activations.read_text() + '''
+
+def _as_float32(function):
+    def wrapped(s):
+        return np.asarray(function(s)).astype(np.float32)
+    return wrapped
+
+
+for _name in ["linear", "sign", "sigmoid", "relu", "tanh", "sigmoid_grad", "relu_grad", "tanh_grad"]:
+    globals()[_name] = _as_float32(globals()[_name])
+''')
+    result = grade_submission(tmp_path, ["nn"])
+    activation_tests = [test for test in result.tests() if test.function.startswith("activations.")]
+    assert activation_tests and all(test.passed for test in activation_tests), failures(result)

@@ -2,7 +2,10 @@
 
 `grade_job` is a module-level function of plain arguments, so a local process
 pool and a Dask cluster can both run it.  It never raises: a submission that
-cannot be read or a grader failure becomes a result with status "error".
+cannot be read or a grader failure becomes a result with status "error".  The
+job also renders the student's report and results.json, so that rendering
+(plots take tenths of a second) runs in parallel too, and on the machine that
+graded when the jobs run on a cluster.
 """
 from __future__ import annotations
 
@@ -15,7 +18,12 @@ from .._errors import UserError
 
 
 def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz: str | None = None) -> dict:
-    """Grade one submission (and, with a quiz, its answers file); returns GradingResult.to_dict()."""
+    """Grade one submission (and, with a quiz, its answers file).
+
+    Returns {"result": GradingResult.to_dict(), "report": HTML text or None,
+    "gradescope": results.json text or None}; a renderer that fails leaves its
+    text None, and the batch renders it again itself.
+    """
     started = time.perf_counter()
     try:
         result = grade_submission(path, parts, seed=seed, student=student)
@@ -30,4 +38,18 @@ def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz:
                                parts, student)
         result.messages.append(traceback.format_exc(limit=-4))
     result.execution_time = round(time.perf_counter() - started, 3)
-    return result.to_dict()
+    return {"result": result.to_dict(), **render_outputs(result)}
+
+
+def render_outputs(result) -> dict:
+    """The student's report and results.json, or None for one that could not be rendered."""
+    from ..render.gradescope import render_gradescope
+    from ..render.html import render_html
+
+    rendered = {}
+    for key, render in (("report", render_html), ("gradescope", render_gradescope)):
+        try:
+            rendered[key] = render(result)
+        except Exception:   # never lose a graded row to a rendering problem
+            rendered[key] = None
+    return rendered

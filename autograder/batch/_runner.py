@@ -57,14 +57,26 @@ class _Outputs:
             folder.mkdir(parents=True, exist_ok=True)
         self.results: dict[str, GradingResult] = {}
 
-    def add(self, student: str, data: dict) -> GradingResult:
-        from ..render.gradescope import render_gradescope
-        from ..render.html import render_html
+    def add(self, student: str, data: dict, rendered: dict | None = None) -> GradingResult:
+        """Record one result and write its report and results.json.
+
+        A fresh result comes with the texts its job rendered (`rendered`); one the
+        job could not render is rendered here.  A result reused from an earlier
+        run (`rendered` is None) keeps the files that run wrote, unless they are gone.
+        """
+        from ._jobs import render_outputs
 
         result = GradingResult.from_dict(data)
         self.results[student] = result
-        (self.results_folder / f"{student}.json").write_text(render_gradescope(result), encoding="utf-8")
-        (self.reports / f"{student}.html").write_text(render_html(result), encoding="utf-8")
+        files = {"report": self.reports / f"{student}.html", "gradescope": self.results_folder / f"{student}.json"}
+        texts = dict(rendered or {})
+        needed = [key for key, path in files.items()
+                  if texts.get(key) is None and (rendered is not None or not path.is_file())]
+        if needed:
+            texts.update({key: text for key, text in render_outputs(result).items() if key in needed})
+        for key, path in files.items():
+            if texts.get(key) is not None:
+                path.write_text(texts[key], encoding="utf-8")
         return result
 
     def write_gradebook(self) -> None:
@@ -104,15 +116,15 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         fingerprint = hashlib.sha256((settings_fingerprint + submission_fingerprint(entry.path)).encode()).hexdigest()
         stored = state.load(entry.student, fingerprint)
         if stored is not None:
-            outputs.add(entry.student, stored)
+            outputs.add(entry.student, stored)   # its report from the earlier run is kept
         else:
             pending.append((entry, fingerprint))
     reused = len(outputs.results)
     outputs.write_gradebook()
 
-    def finished(entry: Entry, fingerprint: str, data: dict) -> None:
-        state.save(entry.student, fingerprint, data)
-        outputs.add(entry.student, data)
+    def finished(entry: Entry, fingerprint: str, job: dict) -> None:
+        state.save(entry.student, fingerprint, job["result"])
+        outputs.add(entry.student, job["result"], {key: job.get(key) for key in ("report", "gradescope")})
         outputs.write_gradebook()
 
     interrupted = False
@@ -149,11 +161,11 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
             for future in concurrent.futures.as_completed(futures):
                 entry, fingerprint = futures[future]
                 try:
-                    data = future.result()
+                    job = future.result()
                 except concurrent.futures.process.BrokenProcessPool:
                     broken.append((entry, fingerprint))
                     continue
-                finished(entry, fingerprint, data)
+                finished(entry, fingerprint, job)
                 bar.update(1)
         except KeyboardInterrupt:
             # Ctrl-C reaches the grading processes too (same process group); each one stops its
@@ -168,7 +180,7 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
                 from .._engine import failed_result
                 result = failed_result(entry.path, "the grading process kept crashing on this submission",
                                        settings.parts, entry.student)
-                finished(entry, fingerprint, result.to_dict())
+                finished(entry, fingerprint, {"result": result.to_dict()})
                 bar.update(1)
             else:
                 remaining.append((entry, fingerprint))
@@ -193,12 +205,12 @@ def _run_on_dask(pending, settings: BatchSettings, finished, bar) -> None:
             for future in as_completed(list(futures)):
                 entry, fingerprint = futures[future]
                 try:
-                    data = future.result()
+                    job = future.result()
                 except Exception as error:   # the Dask worker died or lost the job
                     from .._engine import failed_result
-                    data = failed_result(entry.path, f"the Dask job failed ({type(error).__name__}: {error})",
-                                         settings.parts, entry.student).to_dict()
-                finished(entry, fingerprint, data)
+                    job = {"result": failed_result(entry.path, f"the Dask job failed ({type(error).__name__}: {error})",
+                                                    settings.parts, entry.student).to_dict()}
+                finished(entry, fingerprint, job)
                 bar.update(1)
         except KeyboardInterrupt:
             client.cancel(list(futures))

@@ -37,6 +37,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 OUTPUT_SHOWN = 4000        # characters of a test's printed output shown in the report
 TABLE_ROWS = 16            # rows of a figure's fallback table
 FIGURE_SIZE = (6.4, 3.3)   # inches; the page scales the SVG to its column
+FIGURE_MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.95}   # room for ticks and labels
 
 KIND_LABELS = {EXAMPLE: "example", HIDDEN: "hidden test", QUESTION: "question"}
 STATUS_LABELS = {PASSED: "passed", FAILED: "failed", ERROR: "grader error"}
@@ -320,7 +321,8 @@ def _test_view(test: TestResult, number: int) -> TestView:
     blocks = _detail_blocks(test, skip_keys=QUESTION_KEYS if question else ())
     shown = {block.text for block in question}
     blocks = [block for block in blocks if block.text not in shown]
-    figures = [_figure_view(figure, f"t{number}f{index}") for index, figure in enumerate(test.figures, start=1)]
+    figures = [_figure_view(figure, f"t{number}f{index}") for index, figure in enumerate(test.figures, start=1)
+               if test.status != PASSED or not figure.only_if_failed]
     return TestView(test=test, anchor=f"t{number}", blocks=blocks, figures=figures,
                     output=_shorten(test.output), question=question)
 
@@ -402,7 +404,8 @@ def _draw_svg(figure: Figure, salt: str) -> str:
 
     with matplotlib.rc_context({**PLOT_STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
         warnings.simplefilter("ignore")   # a student's nan, inf or zero on a log axis is what the plot shows
-        canvas = MatplotlibFigure(figsize=FIGURE_SIZE, layout="constrained")
+        canvas = MatplotlibFigure(figsize=FIGURE_SIZE)
+        canvas.subplots_adjust(**FIGURE_MARGINS)   # fixed margins: automatic layout costs four times the drawing
         axes = canvas.add_subplot()
         _plot_series(axes, figure)
         if _whole_numbers(x for series in figure.series for x in series.x):
