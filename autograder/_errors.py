@@ -46,3 +46,13 @@ class UserErrors(UserError):
 
     def __str__(self) -> str:
         return "\n".join(str(error) for error in self.errors)
+
+
+def read_user_text(path: str | Path) -> str:
+    """The text of a file the user named; a missing or unreadable file is a located UserError."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError("file not found", path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"cannot read file ({exc.__class__.__name__}: {exc})", path) from None

@@ -65,6 +65,8 @@ MANIFEST_SCHEMA = {
                 "open_files": {"type": "integer", "minimum": 16},
                 "processes": {"type": "integer", "minimum": 1},
                 "output_kib": {"type": "integer", "minimum": 1},
+                "timeouts_allowed": {"type": "integer", "minimum": 1},
+                "call_seconds_after_timeouts": {"type": "number", "exclusiveMinimum": 0},
             },
         },
         "modules": {
@@ -93,6 +95,8 @@ class Limits:
     open_files: int = 64
     processes: int = 8
     output_kib: int = 64
+    timeouts_allowed: int = 2               # after this many time-outs in a part ...
+    call_seconds_after_timeouts: float = 2  # ... its further calls get at most this long
 
 
 @dataclass(frozen=True)

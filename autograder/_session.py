@@ -101,6 +101,7 @@ class GradingSession:
         self.worker = WorkerProcess(scratch, folders, worker_limits(parts), mode)
         self.mode = mode
         self.spent = {part.name: 0.0 for part in parts}
+        self.timeouts = {part.name: 0 for part in parts}
         self.import_failures: dict[str, StudentCallError] = {}
         self.imported: set[str] = set()
         self.import_output = ""
@@ -122,11 +123,15 @@ class GradingSession:
 
     # -- calls --------------------------------------------------------------------
     def _budget(self, module: str, call_seconds: float, text: str) -> float:
+        """How long this call may take: its limit, the part's remaining time, and the shorter
+        limit that applies once the part's calls have timed out `timeouts_allowed` times."""
         part = self.parts[self.module_part[module]]
         remaining = part.limits.submission_seconds - self.spent[part.name]
         if remaining <= 0:
             raise StudentCallError(text, f"was not run: the time limit for part {part.name} "
                                          f"({part.limits.submission_seconds:g} s) is used up", kind="budget")
+        if self.timeouts[part.name] >= part.limits.timeouts_allowed:
+            call_seconds = min(call_seconds, part.limits.call_seconds_after_timeouts)
         return min(call_seconds, remaining)
 
     def _request(self, module: str, message: dict, arrays: list, timeout: float, text: str) -> tuple[dict, list]:
@@ -137,7 +142,14 @@ class GradingSession:
         except WorkerFailure as failure:
             if failure.kind == "startup":
                 raise   # the grading machine's fault: reported as a grading error, not to the student
-            raise StudentCallError(text, failure.reason, kind="timeout" if failure.kind == "timeout" else "crash") from None
+            reason = failure.reason
+            if failure.kind == "timeout":
+                self.timeouts[part] += 1
+                limits = self.parts[part].limits
+                if self.timeouts[part] > limits.timeouts_allowed:
+                    reason += (f" (the limit is {limits.call_seconds_after_timeouts:g} s once "
+                               f"{limits.timeouts_allowed} calls of this part have timed out)")
+            raise StudentCallError(text, reason, kind="timeout" if failure.kind == "timeout" else "crash") from None
         finally:
             self.spent[part] += time.perf_counter() - started
 

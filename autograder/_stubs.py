@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ._course import course_root, load_parts
+from ._generated import outdated
 
 _RELATIVE_IMPORT = re.compile(r"^(\s*)from \.(\w+) import ", re.MULTILINE)
 
@@ -84,15 +85,4 @@ def stub_files() -> dict[Path, str]:
 
 def outdated_stubs() -> list[Path]:
     """Stubs whose committed text differs from what the reference generates."""
-    return [path for path, text in stub_files().items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text]
-
-
-def write_stubs() -> list[Path]:
-    """Regenerate every outdated stub; return the paths written."""
-    written = []
-    for path, text in stub_files().items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
+    return outdated(stub_files())

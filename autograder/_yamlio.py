@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from ._errors import UserError, UserErrors
+from ._errors import UserError, UserErrors, read_user_text
 
 # jsonschema imports the optional `rfc3987_syntax` package when it is installed
 # (the Jupyter stack pulls it in), and that package compiles a grammar at import:
@@ -81,12 +81,7 @@ def _collect_positions(node, key_path, positions, loader):
 def load_yaml(path: str | Path) -> LocatedYaml:
     """Parse a YAML file; every problem becomes a located `UserError`."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError("file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read file ({exc.__class__.__name__}: {exc})", path) from None
+    text = read_user_text(path)
     loader = _UniqueKeyLoader(text)
     loader.name = str(path)
     try:

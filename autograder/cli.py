@@ -267,14 +267,7 @@ def stubs():
 def stubs_build(check):
     """Regenerate assignments/*/*.py from reference/."""
     from ._course import course_root
-    from ._stubs import outdated_stubs, write_stubs
+    from ._generated import build_command
+    from ._stubs import stub_files
 
-    root = course_root()
-    if check:
-        outdated = outdated_stubs()
-        for path in outdated:
-            click.echo(f"out of date: {path.relative_to(root)}")
-        sys.exit(1 if outdated else 0)
-    for path in write_stubs():
-        click.echo(f"wrote {path.relative_to(root)}")
-
+    build_command(stub_files(), course_root(), check, "stubs")

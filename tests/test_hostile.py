@@ -118,3 +118,28 @@ def test_hostile_submission_is_contained_without_a_sandbox(case, fast_course, mo
 def test_grader_process_survives_the_whole_corpus():
     """Reaching this test at all means no case killed or stalled the pytest process."""
     assert os.getpid() > 1 and Path(f"/proc/{os.getpid()}").exists()
+
+
+def test_after_two_timeouts_a_part_gets_the_shorter_limit(tmp_path, monkeypatch):
+    """An endless loop in relu hangs every later call that uses it; those get 0.5 s, not 2 s each."""
+    import shutil
+    shutil.copytree(course_root() / "assignments", tmp_path / "course" / "assignments")
+    (tmp_path / "course" / "reference").symlink_to(course_root() / "reference")
+    manifest = tmp_path / "course" / "assignments" / "nn" / "assignment.yaml"
+    data = yaml.safe_load(manifest.read_text())
+    data["limits"].update(call_seconds=2, timeouts_allowed=2, call_seconds_after_timeouts=0.5)
+    for spec in data["modules"]["network"].values():
+        spec.pop("call_seconds", None)
+    manifest.write_text(yaml.safe_dump(data, sort_keys=False))
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(tmp_path / "course"))
+    submission = build_case("infinite_loop", tmp_path / "submission")
+    reference_network = course_root() / "reference" / "nn" / "network.py"
+    (submission / "nn" / "network.py").write_text(
+        reference_network.read_text().replace("from .activations import", "from activations import"))
+    started = time.monotonic()
+    result = grade_submission(submission, ["nn"])
+    messages = [test.feedback.message for test in result.tests() if test.feedback]
+    assert sum("timed out after 2 s." in message for message in messages) == 2
+    shorter = [message for message in messages if "the limit is 0.5 s once 2 calls of this part have timed out" in message]
+    assert len(shorter) >= 5                         # forward, backward's cache, train, predict ... all hang on relu
+    assert time.monotonic() - started < 2 * 2 + 0.5 * len(shorter) + 15

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from .._course import course_root, load_parts
+from .._generated import outdated
 from .._examples import ReferenceExpectations, _arguments
 from .._manifest import FunctionSpec, Part
 from .._notebook_submission import TEST_CELL_MARKER
@@ -125,16 +126,4 @@ def notebook_files() -> dict[Path, str]:
 
 def outdated_notebooks() -> list[Path]:
     """Notebooks whose committed text differs from a fresh build (or that are missing)."""
-    return [path for path, text in notebook_files().items()
-            if not path.is_file() or path.read_text(encoding="utf-8") != text]
-
-
-def write_notebooks() -> list[Path]:
-    """Rebuild every outdated notebook; return the paths written."""
-    written = []
-    for path, text in notebook_files().items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
-    return written
+    return outdated(notebook_files())

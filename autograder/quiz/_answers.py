@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import UserError
+from .._errors import UserError, read_user_text
 from .._yamlio import load_yaml
 from ._variants import PreparedQuestion
 
@@ -74,12 +74,7 @@ def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
 
 
 def _load_json(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError("file not found", path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read file ({exc.__class__.__name__}: {exc})", path) from None
+    text = read_user_text(path)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
