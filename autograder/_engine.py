@@ -66,7 +66,7 @@ def grade_submission(path: str | Path, part_names: list[str] | None = None, seed
         raise
     except Exception as error:   # a bug of ours or a broken machine: never lose the submission
         result.error = f"grading failed: {type(error).__name__}: {error}"
-        result.messages.append(traceback.format_exc(limit=-3))
+        result.diagnostics = traceback.format_exc(limit=-3)
     finally:
         submission.cleanup()
         result.execution_time = round(time.perf_counter() - started, 3)

@@ -107,6 +107,8 @@ def _grade_command(submission, parts, output_format, output, seed, fail_under, v
         _emit(_render(failed_result(submission, str(error), list(parts) or None), output_format), output)
         raise
     _emit(_render(result, output_format, visible_only), output)
+    if result.diagnostics:   # a failure of the grader itself: the traceback is for the instructor's eyes
+        click.echo(result.diagnostics.rstrip(), err=True)
     if fail_under is not None and result.score < fail_under:
         click.echo(f"autograder: score {result.score:g} is under --fail-under {fail_under:g}", err=True)
         sys.exit(1)

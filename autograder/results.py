@@ -122,6 +122,7 @@ class GradingResult:
     student_output: str = ""   # output written outside any call (first KiB kept)
     error: str | None = None   # set when grading itself failed; the score is then 0
     version: str = ""
+    diagnostics: str = ""      # for instructors only (a grader traceback): never rendered for students
 
     @property
     def score(self) -> float:

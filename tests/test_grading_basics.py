@@ -124,6 +124,12 @@ def test_a_function_with_hidden_points_but_no_hidden_test_is_a_grading_error(tmp
     result = grade_submission(reference_submission, ["scaling"])
     assert result.score == 0
     assert "laws.compute_budget has 3 hidden points but no hidden test" in result.error
+    from autograder.render.gradescope import render_gradescope
+    from autograder.render.html import render_html
+    from autograder.render.text import render_text
+    assert "Traceback" in result.diagnostics          # for the instructor ...
+    for rendering in (render_text(result), render_gradescope(result), render_html(result)):
+        assert "Traceback" not in rendering and "_engine.py" not in rendering   # ... never for the student
 
 
 def test_float32_results_are_accepted_at_the_looser_tolerance(tmp_path, reference_submission):

@@ -36,7 +36,7 @@ def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz:
     except Exception as error:   # a bug of ours must not cost the student their row
         result = failed_result(path, f"the grader failed on this submission ({type(error).__name__}: {error})",
                                parts, student)
-        result.messages.append(traceback.format_exc(limit=-4))
+        result.diagnostics = traceback.format_exc(limit=-4)
     result.execution_time = round(time.perf_counter() - started, 3)
     return {"result": result.to_dict(), **render_outputs(result)}
 
