@@ -12,7 +12,7 @@ tuples interchangeably.  Shapes, keys, lengths and values are strict.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 
@@ -166,20 +166,3 @@ def _compare_dicts(got, expected, where, rtol, atol) -> Mismatch | None:
         if mismatch:
             return mismatch
     return None
-
-
-def is_integral(value) -> bool:
-    """True for an int-like number (Python int, numpy integer, or a float with an integral value)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, Integral):
-        return True
-    array = as_numeric_array(value)
-    return array is not None and array.shape == () and float(array) == int(array)
-
-
-def sorted_rows(array: np.ndarray) -> np.ndarray:
-    """Rows of a 2-D array in lexicographic order (to compare when row order is not graded)."""
-    if array.ndim != 2 or len(array) == 0:
-        return array
-    return array[np.lexsort(array.T[::-1])]

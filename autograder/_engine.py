@@ -90,7 +90,7 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
     session = GradingSession(submission.scratch, graded, present, mode, parameter_names(graded))
     session.start()
     try:
-        expectations = ReferenceExpectations() if reference_available() else _stored_expectations(graded)
+        expectations = ReferenceExpectations() if reference_available() else ExpectedValues(graded)
         tests = run_examples(session, graded, expectations)
         if not visible_only:
             plugin = run_suites(session, graded, seed)
@@ -113,15 +113,3 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
         result.parts.append(PartResult(name=part.name, title=part.title, note=note, max_points=part.points,
                                        tests=part_tests))
     result.parts.sort(key=lambda part: order[part.name])
-
-
-class _StoredByPart:
-    def __init__(self, parts: list[Part]):
-        self.by_part = {part.name: ExpectedValues(part.folder) for part in parts}
-
-    def value(self, spec, index, args, kwargs):
-        return self.by_part[spec.part].value(spec, index, args, kwargs)
-
-
-def _stored_expectations(parts: list[Part]):
-    return _StoredByPart(parts)

@@ -76,17 +76,18 @@ class ReferenceExpectations:
 
 
 class ExpectedValues:
-    """Expected values stored with a student release (see `write_expected`)."""
+    """Expected values stored with a student release (see `write_expected`), for the given parts."""
 
-    def __init__(self, folder: Path):
-        data = json.loads((folder / EXPECTED_FILE).read_text(encoding="utf-8"))
-        self.values = data["values"]
-        self.arrays = [np.asarray(array) for array in data["arrays"]]
-        for index, array in enumerate(self.arrays):
-            self.arrays[index] = array.astype(data["dtypes"][index])
+    def __init__(self, parts: list[Part]):
+        self.by_part = {}
+        for part in parts:
+            data = json.loads((part.folder / EXPECTED_FILE).read_text(encoding="utf-8"))
+            arrays = [np.asarray(array).astype(dtype) for array, dtype in zip(data["arrays"], data["dtypes"])]
+            self.by_part[part.name] = (data["values"], arrays)
 
     def value(self, spec: FunctionSpec, index: int, args: list, kwargs: dict):
-        return protocol.decode_value(self.values[f"{spec.qualified_name}[{index}]"], self.arrays)
+        values, arrays = self.by_part[spec.part]
+        return protocol.decode_value(values[f"{spec.qualified_name}[{index}]"], arrays)
 
 
 def write_expected(part: Part, folder: Path) -> Path:
@@ -109,11 +110,6 @@ def _arguments(example: Example) -> tuple[list, dict]:
     return [convert_argument(arg) for arg in example.args], {k: convert_argument(v) for k, v in example.kwargs.items()}
 
 
-def _call_text(spec: FunctionSpec, session: GradingSession, count: int) -> str:
-    names = list(session.parameters.get((spec.module, spec.name), []))[:count]
-    return f"{spec.name}({', '.join(names)})"
-
-
 def run_examples(session: GradingSession, parts: list[Part], expectations) -> list[TestResult]:
     """Run every visible example of the given parts; one TestResult each."""
     results = []
@@ -128,9 +124,8 @@ def _run_one(session: GradingSession, spec: FunctionSpec, index: int, example: E
     log = session.begin_test()
     started = time.perf_counter()
     args, kwargs = _arguments(example)
-    inputs = "\n".join(f"{name} = {show(value, 600)}" for name, value in
-                       zip(session.parameters.get((spec.module, spec.name), []), args))
-    call = _call_text(spec, session, len(args))
+    inputs = session.inputs_text(spec.module, spec.name, args, kwargs)
+    call = session.call_text(spec.module, spec.name, args, kwargs)
     points = spec.example_points / len(spec.examples)
     expected = expectations.value(spec, index, args, kwargs)
     feedback = None

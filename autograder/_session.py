@@ -181,7 +181,8 @@ class GradingSession:
     def call(self, module: str, name: str, args: tuple, kwargs: dict, call_seconds: float,
              op: str = "call", handle: int | None = None, repeat: int | None = None, method: str | None = None):
         """Run one call in the worker; returns the decoded value (or the handle for op="new")."""
-        text = self._call_text(module, method or name, args, kwargs, handle is not None)
+        target = method or name   # the function, or the method called on an object
+        text = self.call_text(module, target, args, kwargs, is_method=handle is not None)
         self.ensure_imported(module, call_seconds)
         timeout = self._budget(module, call_seconds, text)
         arrays: list = []
@@ -195,14 +196,14 @@ class GradingSession:
             message["repeat"] = repeat
         reply, reply_arrays = self._request(module, message, arrays, timeout, text)
         if not reply.get("ok"):
-            raise _error_from_reply(text, reply, inputs=self._inputs_text(module, name, args, kwargs, handle))
+            raise _error_from_reply(text, reply, inputs=self.inputs_text(module, target, args, kwargs))
         record = CallRecord(text=text, output=reply.get("output", ""), warnings=reply.get("warnings", []),
                             elapsed=float(reply.get("elapsed", 0.0)))
         try:
             if "args_after" in reply:
                 after = protocol.decode_value(reply["args_after"], reply_arrays)
                 record.arguments_after = after if isinstance(after, list) else []
-                names = self._parameter_names(module, name, len(args))
+                names = self._parameter_names(module, target, len(args))
                 record.changed_arguments = [names[i] for i, (before, now) in enumerate(zip(args, record.arguments_after))
                                             if _differs(before, now)]
             value = reply.get("handle") if op == "new" else protocol.decode_value(reply.get("value"), reply_arrays)
@@ -216,12 +217,14 @@ class GradingSession:
         names = list(self.parameters.get((module, name), []))
         return (names + [f"argument {i + 1}" for i in range(len(names), count)])[:count]
 
-    def _call_text(self, module: str, name: str, args: tuple, kwargs: dict, is_method: bool) -> str:
-        prefix = "sampler." if is_method else ""
+    def call_text(self, module: str, name: str, args, kwargs: dict, is_method: bool = False) -> str:
+        """The call as feedback names it, e.g. "relu(s)" or "sampler.sample(k, exclude)"."""
+        prefix = "sampler." if is_method else ""   # the only class of the contract is NegativeSampler
         names = self._parameter_names(module, name, len(args))
         return f"{prefix}{name}({', '.join(names + [f'{key}=...' for key in kwargs])})"
 
-    def _inputs_text(self, module, name, args, kwargs, handle) -> str:
+    def inputs_text(self, module: str, name: str, args, kwargs: dict) -> str:
+        """One "name = value" line per argument, for feedback."""
         names = self._parameter_names(module, name, len(args))
         lines = [f"{n} = {show(value, 300)}" for n, value in zip(names, args)]
         lines += [f"{key} = {show(value, 300)}" for key, value in kwargs.items()]

@@ -32,7 +32,7 @@ def network(rng, n=N, d=D, hidden=H):
             return X, rng.permutation(labels), params
 
 
-def check_unchanged(calls, names, call, inputs):
+def check_unchanged(calls, call, inputs):
     if calls.last.changed_arguments:
         changed = calls.last.changed_arguments[0]
         fail(f"{call} changed its argument {changed}. Leave inputs as they are and return new arrays or dicts.",
@@ -63,7 +63,7 @@ def test_dense_forward_matches_reference(student, ref, calls, rng):
     X, W, b = rng.normal(size=(N, D)), rng.normal(size=(D, H)), rng.normal(size=H)
     inputs = {"X": X, "W": W, "b": b}
     got = student.network.dense_forward(X, W, b)
-    check_unchanged(calls, ["X", "W", "b"], "dense_forward(X, W, b)", inputs)
+    check_unchanged(calls, "dense_forward(X, W, b)", inputs)
     expect(got, ref.network.dense_forward(X, W, b), call="dense_forward(X, W, b)", inputs=inputs,
            mistakes_if={"bias_forgotten": lambda got: matches(got, X @ W)})
 
@@ -74,7 +74,7 @@ def test_forward_output_and_cache(student, ref, calls, rng):
     X, _, params = network(rng)
     inputs = {"X": X, "params": params}
     got = student.network.forward(X, params)
-    check_unchanged(calls, ["X", "params"], "forward(X, params)", inputs)
+    check_unchanged(calls, "forward(X, params)", inputs)
     y_hat, cache = ref.network.forward(X, params)
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         fail("forward(X, params) should return a pair (y_hat, cache).", inputs=inputs, got=got)
@@ -152,7 +152,7 @@ def test_backward_matches_reference(student, ref, calls, rng):
     _, cache = ref.network.forward(X, params)
     inputs = {"y": y, "params": params, "cache": "the cache of forward(X, params) for X = " + show(X, 300)}
     got = student.network.backward(y, params, cache)
-    check_unchanged(calls, ["y", "params", "cache"], "backward(y, params, cache)", inputs)
+    check_unchanged(calls, "backward(y, params, cache)", inputs)
     _check_gradients(got, ref.network.backward(y, params, cache), inputs, backward_variants(ref, y, params, cache), N)
 
 
@@ -266,7 +266,7 @@ def test_sgd_step_moves_against_the_gradient(student, ref, calls, rng):
     grads = {name: rng.normal(size=value.shape) for name, value in params.items()}
     inputs = {"params": params, "grads": grads, "lr": 0.1}
     got = student.network.sgd_step(params, grads, 0.1)
-    check_unchanged(calls, ["params", "grads", "lr"], "sgd_step(params, grads, lr)", inputs)
+    check_unchanged(calls, "sgd_step(params, grads, lr)", inputs)
     expected = ref.network.sgd_step(params, grads, 0.1)
     expect(got, expected, call="sgd_step(params, grads, lr)", inputs=inputs, mistakes_if={
         "gradient_ascent": lambda got: all(matches(got[k], params[k] + 0.1 * grads[k]) for k in params)})
