@@ -69,8 +69,10 @@ def check_contained(case: str, folder: Path, result) -> None:
         affected = []
     else:
         affected = [test for test in activations if test.function == expected["function"]]
-    if expected.get("may_pass") and all(test.passed for test in affected):
-        affected = []   # the attack finished in time and returned the right values: nothing to contain
+    if expected.get("may_pass"):
+        # whether a call drains 2 GiB within the limit depends on the machine's load, call by call:
+        # a call that finished returned the right values; every other one must have been stopped
+        affected = [test for test in affected if not test.passed]
     for test in affected:
         assert test.score == 0, test.id
     if affected:
