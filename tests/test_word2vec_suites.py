@@ -150,8 +150,11 @@ def test_every_word2vec_mistake_has_a_mutation_test():
 
 
 def test_grading_the_reference_stays_fast(reference_result):
-    """A loose guard (the target is well under 0.5 s); it catches a training fixture grown by accident."""
-    assert sum(test.duration for test in reference_result.tests()) < 1.5
+    """A loose guard against a training fixture grown by accident.
+
+    The sum was 1.0 to 1.6 s on a busy 2-core machine with both trainers' tests (the CBoW tests about 0.4 s of it).
+    """
+    assert sum(test.duration for test in reference_result.tests()) < 2.5
 
 
 # -- every hidden test can fail -------------------------------------------------------------------------------------
