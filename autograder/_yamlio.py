@@ -19,7 +19,7 @@ from ._errors import UserError, UserErrors, read_user_text
 # (the Jupyter stack pulls it in), and that package compiles a grammar at import:
 # about a second, on every command.  We never check the "iri" formats it serves,
 # so it is kept out; jsonschema then simply has no checker for those formats.
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
 import jsonschema  # noqa: E402
 
 KeyPath = tuple  # a path into the data: keys (str) and list indices (int)
@@ -46,10 +46,10 @@ class LocatedYaml:
 
 
 # libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _UniqueKeyLoader(_BaseLoader):
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[valid-type,misc]  # a base chosen at import time
     """A safe loader that rejects a key repeated in the same mapping."""
 
 

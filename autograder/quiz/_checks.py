@@ -46,7 +46,7 @@ def _check_unique_ids(quiz: Quiz, document: LocatedYaml, problems: list[UserErro
         if question.id in seen:
             problems.append(_error(document, question, ("id",), f"duplicate question id (first used {seen[question.id]})"))
         else:
-            line, column = document.position(question.where + ("id",))
+            line, _ = document.position(question.where + ("id",))
             seen[question.id] = f"on line {line}"
     for index, entry in enumerate(document.data["questions"]):
         if "pool" in entry and entry["pool"] in seen:
@@ -119,7 +119,9 @@ def _check_expression(quiz: Quiz, question: Question, samples: list[dict], docum
                       problems: list[UserError]) -> bool:
     """The answer uses only (and all) the parameters and evaluates for every sample; False after a problem."""
     parameters = quiz.parameters_of(question)
-    unknown = sorted(question.expression.names - set(parameters))
+    expression = question.expression
+    assert expression is not None   # only questions with an answer expression are checked here
+    unknown = sorted(expression.names - set(parameters))
     if unknown:
         problems.append(_error(document, question, ("answer",), f"answer uses {', '.join(map(repr, unknown))}, "
                                                                 "which is not a parameter of this question"))
@@ -127,20 +129,20 @@ def _check_expression(quiz: Quiz, question: Question, samples: list[dict], docum
     if question.parameters:
         sharing = [other for other in quiz.questions.values()
                    if other.parameters_from == question.id and other.expression is not None]
-        used = set(question.expression.names).union(*(other.expression.names for other in sharing))
+        used = set(expression.names).union(*(other.expression.names for other in sharing if other.expression))
         for name in question.parameters:
             if name not in used:
                 problems.append(_error(document, question, ("parameters", name),
                                        f"parameter {name!r} is not used by the answer"))
     for values in samples:
         try:
-            value = question.expression.evaluate(values)
+            value = expression.evaluate(values)
         except ExpressionError as exc:
-            problems.append(_error(document, question, ("answer",), f"answer {question.expression.text!r} does not "
+            problems.append(_error(document, question, ("answer",), f"answer {expression.text!r} does not "
                                                                     f"evaluate for {_show(values)}: {exc}"))
             return False
         if question.type == "integer" and not float(value).is_integer():
-            problems.append(_error(document, question, ("answer",), f"answer {question.expression.text!r} is "
+            problems.append(_error(document, question, ("answer",), f"answer {expression.text!r} is "
                                                                     f"{value!r}, not a whole number, for {_show(values)}"))
             return False
     return True
@@ -148,9 +150,10 @@ def _check_expression(quiz: Quiz, question: Question, samples: list[dict], docum
 
 def _check_placeholders(question: Question, samples: list[dict], document: LocatedYaml,
                         problems: list[UserError]) -> None:
-    texts = [("prompt",)] + [("choices", key) for key in question.choices] + [("items", key) for key in question.items]
-    for key in texts:
-        text = question.prompt if key == ("prompt",) else (question.choices or question.items)[key[1]]
+    texts: list[tuple[tuple[str, ...], str]] = [(("prompt",), question.prompt)]
+    texts += [(("choices", key), text) for key, text in question.choices.items()]
+    texts += [(("items", key), text) for key, text in question.items.items()]
+    for key, text in texts:
         for values in samples:
             try:
                 fill_placeholders(text, values)

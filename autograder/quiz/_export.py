@@ -52,7 +52,7 @@ def _variants(quiz: Quiz, question: Question, count: int) -> list[PreparedQuesti
         attempt += 1
         prepared = _for_export(quiz, question, attempt)
         found.setdefault(tuple(sorted(prepared.values.items())), prepared)
-    return [prepared for prepared in found.values()]
+    return list(found.values())
 
 
 def export_plan(quiz: Quiz, count: int) -> tuple[list[PreparedQuestion | ExportGroup], list[str]]:

@@ -189,7 +189,7 @@ def _parameter_values(spec: dict) -> tuple[int | float, ...]:
     low, high, step = spec["min"], spec["max"], spec.get("step", 1)
     if high < low:
         raise ValueError(f"max ({high}) is smaller than min ({low})")
-    count = int(round((high - low) / step)) + 1
+    count = round((high - low) / step) + 1
     if count > MAX_PARAMETER_VALUES:
         raise ValueError(f"{count} values; at most {MAX_PARAMETER_VALUES}")
     if all(isinstance(value, int) for value in (low, high, step)):

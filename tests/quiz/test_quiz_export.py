@@ -1,16 +1,17 @@
 """LMS export: GIFT read back by a strict independent reader, QTI zips parsed as XML."""
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from collections import Counter
 
 import pytest
 from click.testing import CliRunner
-from .quiz_gift_grammar import GiftError, parse_gift
 
 from autograder.cli import main
 from autograder.quiz import load_quiz
 from autograder.quiz._export import render_gift
 from autograder.quiz._qti import build_qti_zip, quiz_source
+
+from .quiz_gift_grammar import GiftError, parse_gift
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 
@@ -144,7 +145,7 @@ def test_the_text2qti_source_marks_the_right_answers(bank):
 
 
 def test_a_quiz_text2qti_refuses_is_a_one_line_user_error(tmp_path):
-    from autograder._errors import UserError
+    from autograder import UserError
 
     quiz_file = tmp_path / "tiny.yaml"
     quiz_file.write_text("quiz: tiny\ntitle: Tiny\nquestions:\n  - id: zero\n    type: numeric\n    points: 1\n"

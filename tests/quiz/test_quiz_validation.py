@@ -85,7 +85,7 @@ def test_a_missing_quiz_file_is_a_one_line_error(tmp_path):
 def test_mangled_copies_of_the_bank_load_or_fail_with_located_errors_only(bank_path, tmp_path):
     import random
 
-    from autograder._errors import UserError
+    from autograder import UserError
     from autograder.quiz import load_quiz
 
     lines = bank_path.read_text().splitlines()

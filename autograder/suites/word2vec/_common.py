@@ -5,9 +5,8 @@ from collections import Counter
 
 import numpy as np
 
-from autograder._checks import fail
-from autograder._compare import as_numeric_array, compare, show
-from autograder._examples import canonical
+from autograder.grading.checks import fail
+from autograder.grading.compare import as_numeric_array, canonical, compare, show
 
 
 def non_finite(value) -> bool:

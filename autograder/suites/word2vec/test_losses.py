@@ -11,10 +11,10 @@ and entry by entry only to show a student where a gradient is wrong.
 import numpy as np
 import pytest
 
-from autograder._checks import fail, matches, note, ratio
-from autograder._compare import as_numeric_array, show
-from autograder._numeric import numerical_gradient, relative_error
-from autograder._session import StudentCallError
+from autograder.grading import StudentCallError
+from autograder.grading.checks import fail, matches, note, ratio
+from autograder.grading.compare import as_numeric_array, show
+from autograder.grading.numeric import numerical_gradient, relative_error
 from autograder.suites.word2vec._common import check_inputs_kept, expect_items, non_finite, scalar
 
 grades = pytest.mark.grades

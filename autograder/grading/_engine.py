@@ -11,23 +11,20 @@ import time
 import traceback
 from pathlib import Path
 
-from . import __version__
-from ._course import course_root, load_parts, reference_available
-from ._errors import UserError
+from .. import __version__
+from .._errors import UserError
+from ..course import Part, course_root, load_parts, parameter_names, reference_available
+from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
-from ._isolation import DESCRIPTIONS, UNPRIVILEGED_USER, choose_mode, protect_course_folder
-from ._manifest import Part
 from ._plugin import run_suites
-from ._session import GradingSession
-from ._stubs import parameter_names
 from ._submission import locate, make_scratch, student_id_for
-from .results import FAILED, HIDDEN, Feedback, GradingResult, PartResult, TestResult
+from .boundary import DESCRIPTIONS, GradingSession, IsolationMode, choose_mode, protect_course_folder
 
 
 def not_submitted(part: Part, reason: str) -> PartResult:
     tests = [TestResult(id=f"{part.name}::{spec.qualified_name}::not_submitted", title="not submitted",
-                        part=part.name, function=spec.qualified_name, kind=HIDDEN, score=0.0,
-                        max_score=spec.points, status=FAILED, feedback=Feedback(message=reason))
+                        part=part.name, function=spec.qualified_name, kind=Kind.HIDDEN, score=0.0,
+                        max_score=spec.points, status=Status.FAILED, feedback=Feedback(message=reason))
              for spec in part.functions]
     return PartResult(name=part.name, title=part.title, submitted=False, note=reason, max_points=part.points,
                       tests=tests)
@@ -83,7 +80,7 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
         return
     mode = choose_mode()
     result.isolation = DESCRIPTIONS[mode]
-    if mode == UNPRIVILEGED_USER:
+    if mode == IsolationMode.UNPRIVILEGED_USER:
         protect_course_folder(course_root())
     make_scratch(submission)
     present = set(submission.modules)
@@ -104,7 +101,7 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
     for part in graded:
         part_tests = [test for test in tests if test.part == part.name]
         function_order = {spec.qualified_name: index for index, spec in enumerate(part.functions)}
-        part_tests.sort(key=lambda test: (function_order.get(test.function, 99), test.kind != "example"))
+        part_tests.sort(key=lambda test: (function_order.get(test.function, 99), test.kind != Kind.EXAMPLE))
         missing = [module for module in part.modules if not submission.has_module(part.name, module)]
         note = f"Missing from the submission: {', '.join(f'{m}.py' for m in missing)}." if missing else ""
         if visible_only:

@@ -17,9 +17,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ._errors import UserError
-from ._manifest import Part
-from ._notebook_submission import MAX_NOTEBOOK_BYTES, NotANotebook, modules_from_notebooks
+from .._errors import UserError
+from ..course import Part
+from ._submission_notebook import MAX_NOTEBOOK_BYTES, NotANotebook, modules_from_notebooks
 
 MAX_MODULE_BYTES = 1 * 2**20
 MAX_ZIP_ENTRIES = 5000
@@ -90,7 +90,7 @@ def _candidates_from_zip(path: Path) -> dict[str, bytes | int]:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise MalformedSubmission(f"not a readable zip file ({exc})", path) from None
-    found = {}
+    found: dict[str, bytes | int] = {}
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_ZIP_ENTRIES:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
-
 
 def outdated(files: dict[Path, str]) -> list[Path]:
     """The paths whose file is missing or differs from its generated text."""
@@ -28,6 +26,8 @@ def write_outdated(files: dict[Path, str]) -> list[Path]:
 
 def build_command(files: dict[Path, str], root: Path, check: bool, what: str) -> None:
     """With check, list the outdated files and exit 1 if any; else write them and say so."""
+    import click
+
     if check:
         stale = outdated(files)
         for path in stale:

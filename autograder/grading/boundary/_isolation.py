@@ -18,6 +18,7 @@ use it to cover the fallbacks).
 """
 from __future__ import annotations
 
+import enum
 import functools
 import itertools
 import json
@@ -31,23 +32,35 @@ from pathlib import Path
 
 import numpy
 
-from ._errors import UserError
+from ... import sandbox
+from ..._errors import UserError
 
-BUBBLEWRAP, UNPRIVILEGED_USER, LIMITS_ONLY = "bubblewrap", "unprivileged-user", "limits-only"
-MODES = (BUBBLEWRAP, UNPRIVILEGED_USER, LIMITS_ONLY)
+
+class IsolationMode(str, enum.Enum):
+    """How the worker is isolated, strongest first (the value is what AUTOGRADER_ISOLATION takes)."""
+
+    BUBBLEWRAP = "bubblewrap"
+    UNPRIVILEGED_USER = "unprivileged-user"
+    LIMITS_ONLY = "limits-only"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 DESCRIPTIONS = {
-    BUBBLEWRAP: "bubblewrap sandbox (own PID and network namespaces, read-only runtime, no access to the grader's files)",
-    UNPRIVILEGED_USER: "separate unprivileged user with resource limits (no sandbox available)",
-    LIMITS_ONLY: "resource limits only (no sandbox and not running as root)",
+    IsolationMode.BUBBLEWRAP: "bubblewrap sandbox (own PID and network namespaces, read-only runtime, "
+                              "no access to the grader's files)",
+    IsolationMode.UNPRIVILEGED_USER: "separate unprivileged user with resource limits (no sandbox available)",
+    IsolationMode.LIMITS_ONLY: "resource limits only (no sandbox and not running as root)",
 }
-SANDBOX_DIR = Path(__file__).resolve().parent / "sandbox"
+SANDBOX_DIR = Path(sandbox.__file__).resolve().parent
 INSIDE_STUDENT_ROOT = "/submission"
 INSIDE_RUNTIME = "/opt/autograder"
 INSIDE_NUMPY = "/opt/site"
 _uid_counter = itertools.count()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def bubblewrap_works() -> bool:
     """True when bwrap exists and can create the namespaces we ask for."""
     bwrap = shutil.which("bwrap")
@@ -61,22 +74,24 @@ def bubblewrap_works() -> bool:
     return probe.returncode == 0
 
 
-def choose_mode() -> str:
+def choose_mode() -> IsolationMode:
     """The strongest isolation available, unless AUTOGRADER_ISOLATION names one."""
     forced = os.environ.get("AUTOGRADER_ISOLATION")
     if forced:
-        if forced not in MODES:
-            raise UserError(f"AUTOGRADER_ISOLATION must be one of {', '.join(MODES)}, not {forced!r}")
-        if forced == BUBBLEWRAP and not bubblewrap_works():
+        names = [mode.value for mode in IsolationMode]
+        if forced not in names:
+            raise UserError(f"AUTOGRADER_ISOLATION must be one of {', '.join(names)}, not {forced!r}")
+        mode = IsolationMode(forced)
+        if mode == IsolationMode.BUBBLEWRAP and not bubblewrap_works():
             raise UserError("AUTOGRADER_ISOLATION=bubblewrap, but bwrap is missing or cannot create namespaces here")
-        if forced == UNPRIVILEGED_USER and os.geteuid() != 0:
+        if mode == IsolationMode.UNPRIVILEGED_USER and os.geteuid() != 0:
             raise UserError("AUTOGRADER_ISOLATION=unprivileged-user needs the grader to run as root")
-        return forced
+        return mode
     if bubblewrap_works():
-        return BUBBLEWRAP
+        return IsolationMode.BUBBLEWRAP
     if os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") == "1":
         raise UserError("AUTOGRADER_REQUIRE_SANDBOX=1, but bubblewrap (bwrap) is missing or cannot create namespaces")
-    return UNPRIVILEGED_USER if os.geteuid() == 0 else LIMITS_ONLY
+    return IsolationMode.UNPRIVILEGED_USER if os.geteuid() == 0 else IsolationMode.LIMITS_ONLY
 
 
 def _namespace_flags() -> list[str]:
@@ -129,7 +144,7 @@ def scrubbed_environment(home: str) -> dict[str, str]:
     }
 
 
-def build_command(mode: str, student_root: Path, module_folders: list[str], limits: dict,
+def build_command(mode: IsolationMode, student_root: Path, module_folders: list[str], limits: dict,
                   request_fd: int, response_fd: int, private_numpy_site: Path | None = None) -> WorkerCommand:
     """The argv, environment and user of a worker for the given isolation mode.
 
@@ -142,10 +157,10 @@ def build_command(mode: str, student_root: Path, module_folders: list[str], limi
     uid, gid = next_worker_uid() if os.geteuid() == 0 else (None, None)
     config = {"request_fd": request_fd, "response_fd": response_fd, "limits": limits,
               "capture_chars": limits["output_kib"] * 1024, "uid": uid, "gid": gid}
-    if mode == BUBBLEWRAP:
+    if mode == IsolationMode.BUBBLEWRAP:
         config.update(student_root=INSIDE_STUDENT_ROOT, numpy_path=INSIDE_NUMPY,
                       module_paths=[f"{INSIDE_STUDENT_ROOT}/{folder}".rstrip("/") for folder in module_folders])
-        argv = [shutil.which("bwrap"), *_bubblewrap_mounts(student_root), *_namespace_flags(),
+        argv = [shutil.which("bwrap") or "bwrap", *_bubblewrap_mounts(student_root), *_namespace_flags(),
                 "--die-with-parent", "--new-session", "--hostname", "sandbox",
                 "--chdir", INSIDE_STUDENT_ROOT, "--clearenv"]
         for name, value in scrubbed_environment(INSIDE_STUDENT_ROOT).items():

@@ -11,18 +11,14 @@ from __future__ import annotations
 import os
 import time
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from ._checks import GradeFailure, TestRecord, current_record, mistakes
-from ._course import load_reference
-from ._manifest import FunctionSpec, Part
-from ._session import GradingSession, StudentCallError
-from .results import ERROR, FAILED, HIDDEN, PASSED, Feedback, TestResult
-
-SUITES = Path(__file__).resolve().parent / "suites"
+from ..course import FunctionSpec, Part, load_reference
+from ..results import Feedback, Kind, Status, TestResult
+from .boundary import GradingSession, StudentCallError
+from .checks import SUITES, GradeFailure, TestRecord, current_record, mistakes
 
 
 class ReferenceNamespace:
@@ -123,7 +119,7 @@ class GradingPlugin:
         self._token = current_record.set(self._record)
         self._log = self.session.begin_test()
         self._started = time.perf_counter()
-        self._outcome: tuple[str, Feedback | None] | None = None
+        self._outcome: tuple[Status, Feedback | None] | None = None
         yield
         current_record.reset(self._token)
         if item.nodeid in self._spec:
@@ -139,7 +135,7 @@ class GradingPlugin:
         """
         if call.excinfo is None:
             if call.when == "call":
-                self._outcome = (PASSED, None)
+                self._outcome = (Status.PASSED, None)
         elif not (call.when == "teardown" and self._outcome is not None):
             self._outcome = self._classify(call.excinfo.value)
         failed = call.excinfo is not None
@@ -147,32 +143,32 @@ class GradingPlugin:
                                  "see the grading result" if failed else None, call.when,
                                  duration=call.duration, start=call.start, stop=call.stop)
 
-    def _classify(self, error: BaseException) -> tuple[str, Feedback]:
+    def _classify(self, error: BaseException) -> tuple[Status, Feedback]:
         if isinstance(error, GradeFailure):
-            return FAILED, error.feedback
+            return Status.FAILED, error.feedback
         if isinstance(error, StudentCallError):
-            return FAILED, feedback_for_call_error(error)
+            return Status.FAILED, feedback_for_call_error(error)
         if isinstance(error, AssertionError):   # a bare assert in a suite: a check without our wording
-            return FAILED, Feedback(message="This check failed.")
+            return Status.FAILED, Feedback(message="This check failed.")
         # anything else is a bug in the grader or its suite: no points, and no stack trace for the student
-        return ERROR, Feedback(message=f"The grader itself failed on this test ({type(error).__name__}: "
+        return Status.ERROR, Feedback(message=f"The grader itself failed on this test ({type(error).__name__}: "
                                        f"{str(error)[:300]}). This is not your fault; tell your instructor.")
 
     def _result_for(self, item) -> TestResult:
         spec = self._spec[item.nodeid]
-        status, feedback = self._outcome or (ERROR, Feedback(message="The test did not run."))
+        status, feedback = self._outcome or (Status.ERROR, Feedback(message="The test did not run."))
         notes = list(self._record.notes)
-        if status == PASSED:   # a failing test already says what went wrong
+        if status == Status.PASSED:   # a failing test already says what went wrong
             notes += _warning_notes(self._log.warnings)
         points = self._points[item.nodeid]
         title = (item.function.__doc__ or item.name).strip().splitlines()[0].rstrip(".")
-        if status == PASSED and feedback is None:
+        if status == Status.PASSED and feedback is None:
             score = points
         else:
             score = 0.0
         return TestResult(
             id=f"{spec.part}::{spec.qualified_name}::{item.name}", title=title, part=spec.part,
-            function=spec.qualified_name, kind=HIDDEN, score=score, max_score=points,
+            function=spec.qualified_name, kind=Kind.HIDDEN, score=score, max_score=points,
             status=status, feedback=feedback, notes=notes, output=self._log.output,
             figures=list(self._record.figures), duration=time.perf_counter() - self._started)
 

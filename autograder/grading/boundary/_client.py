@@ -8,6 +8,7 @@ pipe) and only the first KiBs are kept.
 """
 from __future__ import annotations
 
+import enum
 import os
 import select
 import signal
@@ -16,10 +17,11 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
-from . import _isolation
-from ._manifest import Limits
-from .sandbox import protocol
+from ...course import Limits
+from ...sandbox import protocol
+from ._isolation import IsolationMode, build_command, make_private_numpy_site
 
 STARTUP_SECONDS = 20.0
 _SIGNAL_REASONS = {
@@ -32,16 +34,25 @@ _SIGNAL_REASONS = {
 }
 
 
+class WorkerFailureKind(str, enum.Enum):
+    """Why the worker did not answer."""
+
+    TIMEOUT = "timeout"     # it missed the request's deadline
+    CRASH = "crash"         # it died (a signal, an exit, a resource limit)
+    PROTOCOL = "protocol"   # it sent something that is not a valid frame
+    STARTUP = "startup"     # it never became ready: the grading machine's problem, not the student's
+
+
 class WorkerFailure(Exception):
     """The worker did not answer: it timed out, died or broke the protocol.
 
     `reason` completes the sentence "your code ..." for student feedback.
     """
 
-    def __init__(self, reason: str, kind: str):
+    def __init__(self, reason: str, kind: WorkerFailureKind):
         super().__init__(reason)
         self.reason = reason
-        self.kind = kind   # "timeout", "crash" or "protocol"
+        self.kind = kind
 
 
 class _Drain(threading.Thread):
@@ -88,7 +99,7 @@ def describe_exit(returncode: int | None) -> str:
 class WorkerProcess:
     """One worker for one submission's scratch folder; restartable."""
 
-    def __init__(self, student_root: Path, module_folders: list[str], limits: Limits, mode: str):
+    def __init__(self, student_root: Path, module_folders: list[str], limits: Limits, mode: IsolationMode):
         self.student_root = Path(student_root)
         self.module_folders = module_folders
         self.limits = limits
@@ -109,17 +120,17 @@ class WorkerProcess:
                   "open_files": self.limits.open_files, "processes": self.limits.processes,
                   "output_kib": self.limits.output_kib, "file_mb": 64}
         private_site = None
-        if self.mode != _isolation.BUBBLEWRAP:
+        if self.mode != IsolationMode.BUBBLEWRAP:
             if self._private_site is None:
                 self._private_site = tempfile.TemporaryDirectory(prefix="autograder-site-")
-            private_site = _isolation.make_private_numpy_site(Path(self._private_site.name))
-        command = _isolation.build_command(self.mode, self.student_root, self.module_folders, limits,
-                                           request_read, response_write, private_site)
+            private_site = make_private_numpy_site(Path(self._private_site.name))
+        command = build_command(self.mode, self.student_root, self.module_folders, limits,
+                                request_read, response_write, private_site)
         self.uid = command.uid
         if command.uid is not None:
             _give_folder_to(self.student_root, command.uid)
             if private_site is not None:
-                os.chmod(self._private_site.name, 0o755)
+                os.chmod(private_site, 0o755)
         self._started_at = time.perf_counter()
         self.process = subprocess.Popen(
             command.argv, env=command.env or None, cwd=command.cwd, stdin=subprocess.DEVNULL,
@@ -143,9 +154,9 @@ class WorkerProcess:
             except WorkerFailure as failure:   # a problem of the grading machine, not of the student
                 tail = self.output.strip().splitlines()[-3:]
                 raise WorkerFailure(f"the worker process could not start ({failure.reason}): "
-                                    + " | ".join(tail), "startup") from None
+                                    + " | ".join(tail), WorkerFailureKind.STARTUP) from None
             if not reply.get("ready"):
-                self._fail("protocol", "sent an unexpected first message")
+                self._fail(WorkerFailureKind.PROTOCOL, "sent an unexpected first message")
             self._ready = True
             self.startup_seconds.append(time.perf_counter() - self._started_at)
 
@@ -163,7 +174,7 @@ class WorkerProcess:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        if self.uid is not None and self.mode != _isolation.BUBBLEWRAP:
+        if self.uid is not None and self.mode != IsolationMode.BUBBLEWRAP:
             _kill_everything_of(self.uid)   # children that left our process group
         try:
             process.wait(timeout=10)
@@ -203,7 +214,7 @@ class WorkerProcess:
         while view:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self._fail("timeout", "did not read its input in time")
+                self._fail(WorkerFailureKind.TIMEOUT, "did not read its input in time")
             _, writable, _ = select.select([], [self._request_write], [], remaining)
             if not writable:
                 continue
@@ -217,10 +228,10 @@ class WorkerProcess:
         def read(size: int) -> bytes:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self._fail("timeout", timeout_reason)
+                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
             readable, _, _ = select.select([self._response_read], [], [], remaining)
             if not readable:
-                self._fail("timeout", timeout_reason)
+                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
             return os.read(self._response_read, size)
 
         try:
@@ -228,23 +239,23 @@ class WorkerProcess:
         except EOFError:
             self._fail_from_exit()
         except protocol.ProtocolError as error:
-            self._fail("protocol", f"corrupted the grader's channel ({error})")
+            self._fail(WorkerFailureKind.PROTOCOL, f"corrupted the grader's channel ({error})")
         if not isinstance(message, dict):
-            self._fail("protocol", "corrupted the grader's channel")
+            self._fail(WorkerFailureKind.PROTOCOL, "corrupted the grader's channel")
         return message, arrays
 
-    def _fail(self, kind: str, reason: str):
+    def _fail(self, kind: WorkerFailureKind, reason: str) -> NoReturn:
         self.stop()
         raise WorkerFailure(reason, kind)
 
-    def _fail_from_exit(self):
+    def _fail_from_exit(self) -> NoReturn:
         process = self.process
         if process is not None:
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
-        self._fail("crash", describe_exit(process.returncode if process else None))
+        self._fail(WorkerFailureKind.CRASH, describe_exit(process.returncode if process else None))
 
 
 def _give_folder_to(folder: Path, uid: int) -> None:

@@ -9,15 +9,28 @@ the test that made it.
 """
 from __future__ import annotations
 
+import enum
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._compare import show
-from ._manifest import Limits, Part
-from ._workerclient import WorkerFailure, WorkerProcess
-from .sandbox import protocol
+from ...course import Limits, Part
+from ...sandbox import protocol
+from ..compare import show
+from ._client import WorkerFailure, WorkerFailureKind, WorkerProcess
+from ._isolation import IsolationMode
+
+
+class CallFailure(str, enum.Enum):
+    """How a call into the student's code failed to return a value."""
+
+    EXCEPTION = "exception"   # the code raised
+    TIMEOUT = "timeout"       # it ran past its time limit
+    CRASH = "crash"           # the worker died or returned unreadable data
+    IMPORT = "import"         # the module did not import
+    MISSING = "missing"       # the module or the function is not in the submission
+    BUDGET = "budget"         # not run: the part's time budget was used up
 
 
 class StudentCallError(Exception):
@@ -28,10 +41,10 @@ class StudentCallError(Exception):
     """
 
     def __init__(self, call: str, reason: str, where: list[str] | None = None, inputs: str | None = None,
-                 kind: str = "exception", exception_type: str | None = None):
+                 kind: CallFailure = CallFailure.EXCEPTION, exception_type: str | None = None):
         super().__init__(f"{call} {reason}")
         self.call, self.reason, self.where, self.inputs = call, reason, where or [], inputs
-        self.kind = kind                      # "exception", "timeout", "crash", "import", "missing", "budget"
+        self.kind = kind
         self.exception_type = exception_type
 
 
@@ -69,11 +82,11 @@ class TestLog:
 def worker_limits(parts: list[Part]) -> Limits:
     """One worker serves all parts: the most generous memory and files, the sum of CPU time."""
     limits = [part.limits for part in parts] or [Limits()]
-    return Limits(call_seconds=max(l.call_seconds for l in limits),
-                  submission_seconds=sum(l.submission_seconds for l in limits),
-                  memory_mb=max(l.memory_mb for l in limits), cpu_seconds=sum(l.cpu_seconds for l in limits),
-                  open_files=max(l.open_files for l in limits), processes=max(l.processes for l in limits),
-                  output_kib=max(l.output_kib for l in limits))
+    return Limits(call_seconds=max(each.call_seconds for each in limits),
+                  submission_seconds=sum(each.submission_seconds for each in limits),
+                  memory_mb=max(each.memory_mb for each in limits), cpu_seconds=sum(each.cpu_seconds for each in limits),
+                  open_files=max(each.open_files for each in limits), processes=max(each.processes for each in limits),
+                  output_kib=max(each.output_kib for each in limits))
 
 
 def _differs(before, after) -> bool:
@@ -92,7 +105,7 @@ def _differs(before, after) -> bool:
 class GradingSession:
     """The student's side of one grading run: a worker and per-part time budgets."""
 
-    def __init__(self, scratch, parts: list[Part], present_modules: set[tuple[str, str]], mode: str,
+    def __init__(self, scratch, parts: list[Part], present_modules: set[tuple[str, str]], mode: IsolationMode,
                  parameter_names: dict[tuple[str, str], list[str]] | None = None):
         self.parts = {part.name: part for part in parts}
         self.module_part = {module: part.name for part in parts for module in part.modules}
@@ -129,7 +142,7 @@ class GradingSession:
         remaining = part.limits.submission_seconds - self.spent[part.name]
         if remaining <= 0:
             raise StudentCallError(text, f"was not run: the time limit for part {part.name} "
-                                         f"({part.limits.submission_seconds:g} s) is used up", kind="budget")
+                                         f"({part.limits.submission_seconds:g} s) is used up", kind=CallFailure.BUDGET)
         if self.timeouts[part.name] >= part.limits.timeouts_allowed:
             call_seconds = min(call_seconds, part.limits.call_seconds_after_timeouts)
         return min(call_seconds, remaining)
@@ -140,16 +153,17 @@ class GradingSession:
         try:
             return self.worker.request(message, arrays, timeout)
         except WorkerFailure as failure:
-            if failure.kind == "startup":
+            if failure.kind == WorkerFailureKind.STARTUP:
                 raise   # the grading machine's fault: reported as a grading error, not to the student
             reason = failure.reason
-            if failure.kind == "timeout":
+            if failure.kind == WorkerFailureKind.TIMEOUT:
                 self.timeouts[part] += 1
                 limits = self.parts[part].limits
                 if self.timeouts[part] > limits.timeouts_allowed:
                     reason += (f" (the limit is {limits.call_seconds_after_timeouts:g} s once "
                                f"{limits.timeouts_allowed} calls of this part have timed out)")
-            raise StudentCallError(text, reason, kind="timeout" if failure.kind == "timeout" else "crash") from None
+            timed_out = failure.kind == WorkerFailureKind.TIMEOUT
+            raise StudentCallError(text, reason, kind=CallFailure.TIMEOUT if timed_out else CallFailure.CRASH) from None
         finally:
             self.spent[part] += time.perf_counter() - started
 
@@ -161,20 +175,20 @@ class GradingSession:
         text = f"importing {module}.py"
         part = self.module_part[module]
         if (part, module) not in self.present:
-            error = StudentCallError(text, f"failed: {module}.py was not found in your submission", kind="missing")
+            error = StudentCallError(text, f"failed: {module}.py was not found in your submission", kind=CallFailure.MISSING)
             self.import_failures[module] = error
             raise error
         try:
             reply, _ = self._request(module, {"op": "import", "module": module}, [],
                                      self._budget(module, self.parts[part].limits.call_seconds, text), text)
         except StudentCallError as error:
-            error.kind = "import"
+            error.kind = CallFailure.IMPORT
             self.import_failures[module] = error
             raise
         if not reply.get("ok"):
-            error = _error_from_reply(text, reply, kind="import")
-            self.import_failures[module] = error
-            raise error
+            failure = _error_from_reply(text, reply, kind=CallFailure.IMPORT)
+            self.import_failures[module] = failure
+            raise failure
         self.import_output += reply.get("output", "")
         self.imported.add(module)
 
@@ -182,7 +196,7 @@ class GradingSession:
              op: str = "call", handle: int | None = None, repeat: int | None = None, method: str | None = None):
         """Run one call in the worker; returns the decoded value (or the handle for op="new")."""
         target = method or name   # the function, or the method called on an object
-        text = self.call_text(module, target, args, kwargs, is_method=handle is not None)
+        text = self.call_text(module, target, args, kwargs, owner=name if handle is not None else None)
         self.ensure_imported(module, call_seconds)
         timeout = self._budget(module, call_seconds, text)
         arrays: list = []
@@ -208,7 +222,7 @@ class GradingSession:
                                             if _differs(before, now)]
             value = reply.get("handle") if op == "new" else protocol.decode_value(reply.get("value"), reply_arrays)
         except protocol.ProtocolError as error:
-            raise StudentCallError(text, f"returned data the grader could not read ({error})", kind="crash") from None
+            raise StudentCallError(text, f"returned data the grader could not read ({error})", kind=CallFailure.CRASH) from None
         self.log.calls.append(record)
         return value
 
@@ -217,11 +231,19 @@ class GradingSession:
         names = list(self.parameters.get((module, name), []))
         return (names + [f"argument {i + 1}" for i in range(len(names), count)])[:count]
 
-    def call_text(self, module: str, name: str, args, kwargs: dict, is_method: bool = False) -> str:
-        """The call as feedback names it, e.g. "relu(s)" or "sampler.sample(k, exclude)"."""
-        prefix = "sampler." if is_method else ""   # the only class of the contract is NegativeSampler
+    def call_text(self, module: str, name: str, args, kwargs: dict, owner: str | None = None) -> str:
+        """The call as feedback names it, e.g. "relu(s)", or "sampler.sample(k, exclude)" for a method of owner."""
+        prefix = f"{self._instance_name(module, owner)}." if owner else ""
         names = self._parameter_names(module, name, len(args))
         return f"{prefix}{name}({', '.join(names + [f'{key}=...' for key in kwargs])})"
+
+    def _instance_name(self, module: str, owner: str) -> str:
+        """What feedback calls an object of the class owner: the manifest's `instance`, else the class name."""
+        part = self.parts[self.module_part[module]]
+        try:
+            return part.function(f"{module}.{owner}").instance or owner
+        except KeyError:
+            return owner
 
     def inputs_text(self, module: str, name: str, args, kwargs: dict) -> str:
         """One "name = value" line per argument, for feedback."""
@@ -231,12 +253,13 @@ class GradingSession:
         return "\n".join(lines)
 
 
-def _error_from_reply(text: str, reply: dict, kind: str = "exception", inputs: str | None = None) -> StudentCallError:
+def _error_from_reply(text: str, reply: dict, kind: CallFailure = CallFailure.EXCEPTION,
+                      inputs: str | None = None) -> StudentCallError:
     error = reply.get("error") or {}
     error_type = str(error.get("type", "error"))
     message = str(error.get("message", ""))[:1000]
     if error_type == "missing":
-        return StudentCallError(text, f"failed: your file has no function or class named {message!r}", kind="missing")
+        return StudentCallError(text, f"failed: your file has no function or class named {message!r}", kind=CallFailure.MISSING)
     if "MemoryError" in error_type:
         reason = "ran out of memory (MemoryError)"
     elif error_type == "SystemExit":

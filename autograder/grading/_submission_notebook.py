@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ._manifest import Part
+from ..course import Part
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20    # outputs (plots) make notebooks large; only the code is kept
 MAX_CODE_BYTES = 1 * 2**20         # the code taken from one notebook, as for one .py module
@@ -88,8 +88,10 @@ def read_cells(data: bytes) -> list[Cell]:
             source = "".join(source)
         if not isinstance(source, str):
             raise NotANotebook(f"not a notebook: cell {index} has no source text")
-        metadata = cell.get("metadata") if isinstance(cell.get("metadata"), dict) else {}
-        nbgrader = metadata.get("nbgrader") if isinstance(metadata.get("nbgrader"), dict) else {}
+        metadata = cell.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        nbgrader = metadata.get("nbgrader")
+        nbgrader = nbgrader if isinstance(nbgrader, dict) else {}
         cells.append(Cell(f"cell {index}", source, is_test_cell(source, nbgrader)))
     return cells
 

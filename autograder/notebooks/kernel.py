@@ -1,6 +1,6 @@
 """`check`: the hidden part of the notebooks' test cells, grading inside the Jupyter kernel.
 
-    from autograder.notebook import check
+    from autograder.notebooks.kernel import check
     check("activations.relu")
 
 grades the whole part of that function with this package's engine, exactly as
@@ -26,8 +26,8 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from ._notebook_submission import is_test_cell
-from .results import PASSED, GradingResult
+from ..grading import is_test_cell
+from ..results import PASSED, GradingResult
 
 _results: dict[str, GradingResult] = {}
 
@@ -59,7 +59,7 @@ def grade_sources(part: str, sources: list[str]) -> tuple[GradingResult, bool]:
 
 def feedback(result: GradingResult, function: str, show_notes: bool = True) -> tuple[str, bool]:
     """The function's feedback text as `autograder grade` prints it, and whether it got all its points."""
-    from .render.text import render_function
+    from ..render.text import render_function
 
     spec = _function_spec(function)
     lines = []
@@ -87,7 +87,7 @@ def _points(value: float) -> str:
 
 
 def _function_spec(function: str):
-    from ._course import load_parts
+    from ..course import load_parts
 
     for part in load_parts():
         for spec in part.functions:
@@ -113,8 +113,8 @@ def _grade_quietly(part: str, sources: list[str]) -> GradingResult:
     """grade_submission on the sources written as a notebook; nothing reaches stdout or stderr."""
     import numpy as np
 
-    from ._engine import failed_result, grade_submission
-    from ._errors import UserError
+    from .._errors import UserError
+    from ..grading import failed_result, grade_submission
 
     notebook = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
                 "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._errors import UserErrors
-from ._yamlio import LocatedYaml, load_yaml, validate
+from .._errors import UserErrors
+from .._yamlio import LocatedYaml, load_yaml, validate
 
 _IDENTIFIER = "^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -24,6 +24,7 @@ _FUNCTION_SCHEMA = {
         "example_points": {"type": "number", "minimum": 0},
         "call_seconds": {"type": "number", "exclusiveMinimum": 0},
         "unordered": {"enum": ["rows", "items"]},
+        "instance": {"type": "string", "pattern": _IDENTIFIER},
         "weights": {
             "type": "object",
             "propertyNames": {"pattern": "^test_"},
@@ -121,6 +122,7 @@ class FunctionSpec:
     examples: tuple[Example, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     unordered: str | None = None    # "rows" or "items": the order of the result is not graded
+    instance: str | None = None     # a class's: what feedback calls one of its objects ("sampler.sample(k)")
 
     @property
     def qualified_name(self) -> str:
@@ -178,6 +180,7 @@ def load_part(manifest_path: Path) -> Part:
                                for example in spec.get("examples", [])),
                 weights=dict(spec.get("weights", {})),
                 unordered=spec.get("unordered"),
+                instance=spec.get("instance"),
             ))
     return Part(name=data["part"], title=data["title"], order=data.get("order", 99),
                 folder=manifest_path.parent, limits=limits, functions=tuple(functions))

@@ -5,7 +5,7 @@ Pure numpy and the standard library, so that importing them costs nothing.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

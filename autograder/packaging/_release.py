@@ -13,10 +13,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ._course import course_root, load_parts
-from ._errors import UserError
-from ._examples import write_expected
-from .quiz import write_student_editions
+from .._errors import UserError
+from ..course import course_root, load_parts
+from ..grading import write_expected
+from ..quiz import write_student_editions
 
 _PACKAGE_EXCLUDES = ("suites", "__pycache__", "*.pyc")
 STUDENT_README = """\
@@ -59,7 +59,7 @@ def build_release(output: Path, part_names: list[str] | None = None) -> Path:
         if source_notebook.is_file():
             import nbformat
 
-            from .notebooks._student import student_notebook
+            from ..notebooks import student_notebook
             (output / "notebooks").mkdir(exist_ok=True)
             nbformat.write(student_notebook(source_notebook), output / "notebooks" / source_notebook.name)
     write_student_editions(root / "quizzes", output / "quizzes")

@@ -12,10 +12,16 @@ import ast
 import re
 from pathlib import Path
 
-from ._course import course_root, load_parts
 from ._generated import outdated
+from ._root import course_root, load_parts
 
 _RELATIVE_IMPORT = re.compile(r"^(\s*)from \.(\w+) import ", re.MULTILINE)
+
+
+def _end(node: ast.AST) -> int:
+    """The last line of a parsed node (always set by ast.parse; Optional only in the type stubs)."""
+    end = getattr(node, "end_lineno", None)
+    return end if end is not None else getattr(node, "lineno", 0)
 
 
 def make_stub(reference_source: str) -> str:
@@ -28,7 +34,7 @@ def make_stub(reference_source: str) -> str:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name.startswith("_") \
                     and not node.name.startswith("__"):
                 first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
-                last = node.end_lineno
+                last = _end(node)
                 while last < len(lines) and not lines[last].strip():
                     last += 1  # swallow the blank lines after a removed helper
                 edits.append((first, last, []))
@@ -37,7 +43,7 @@ def make_stub(reference_source: str) -> str:
                 statements = node.body[1:] if has_docstring else node.body
                 if statements:
                     indent = " " * statements[0].col_offset
-                    edits.append((statements[0].lineno, node.end_lineno, [f"{indent}raise NotImplementedError"]))
+                    edits.append((statements[0].lineno, _end(node), [f"{indent}raise NotImplementedError"]))
             elif isinstance(node, ast.ClassDef):
                 visit(node.body)
 

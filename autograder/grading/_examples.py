@@ -14,13 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ._compare import compare, show
-from ._course import load_reference
-from ._manifest import Example, FunctionSpec, Part
+from ..course import Example, FunctionSpec, Part, load_reference
+from ..results import ExampleDetails, Feedback, Kind, Status, TestResult
+from ..sandbox import protocol
 from ._plugin import feedback_for_call_error
-from ._session import GradingSession, StudentCallError
-from .results import EXAMPLE, FAILED, PASSED, Feedback, TestResult
-from .sandbox import protocol
+from .boundary import GradingSession, StudentCallError
+from .compare import compare, ignore_order, show
 
 EXPECTED_FILE = ".expected.json"
 
@@ -39,31 +38,6 @@ def convert_argument(value):
         if value and all(isinstance(item, str) for item in value):
             return list(value)
         return np.asarray(value, dtype=np.float64)
-    return value
-
-
-def canonical(value):
-    """Nested tuples of plain Python values, for order-free comparison of lists of items."""
-    if isinstance(value, np.ndarray):
-        return canonical(value.tolist())
-    if isinstance(value, (list, tuple)):
-        return tuple(canonical(item) for item in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value if isinstance(value, (int, float, str, bool, type(None))) else repr(value)
-
-
-def ignore_order(value, rule: str | None):
-    """Put a result in a canonical order where the contract does not grade order."""
-    try:
-        if rule == "rows":
-            array = np.asarray(value)
-            if array.ndim == 2 and array.dtype.kind in "biuf" and len(array):
-                return array[np.lexsort(array.T[::-1])]
-        elif rule == "items" and isinstance(value, (list, tuple)):
-            return sorted(value, key=lambda item: repr(canonical(item)))
-    except (ValueError, TypeError):
-        pass
     return value
 
 
@@ -97,7 +71,7 @@ def write_expected(part: Part, folder: Path) -> Path:
     reference = ReferenceExpectations()
     for spec in part.functions:
         for index, example in enumerate(spec.examples):
-            args, kwargs = _arguments(example)
+            args, kwargs = example_arguments(example)
             values[f"{spec.qualified_name}[{index}]"] = protocol.encode_value(
                 reference.value(spec, index, args, kwargs), arrays)
     path = folder / EXPECTED_FILE
@@ -106,7 +80,7 @@ def write_expected(part: Part, folder: Path) -> Path:
     return path
 
 
-def _arguments(example: Example) -> tuple[list, dict]:
+def example_arguments(example: Example) -> tuple[list, dict]:
     return [convert_argument(arg) for arg in example.args], {k: convert_argument(v) for k, v in example.kwargs.items()}
 
 
@@ -123,7 +97,7 @@ def run_examples(session: GradingSession, parts: list[Part], expectations) -> li
 def _run_one(session: GradingSession, spec: FunctionSpec, index: int, example: Example, expectations) -> TestResult:
     log = session.begin_test()
     started = time.perf_counter()
-    args, kwargs = _arguments(example)
+    args, kwargs = example_arguments(example)
     inputs = session.inputs_text(spec.module, spec.name, args, kwargs)
     call = session.call_text(spec.module, spec.name, args, kwargs)
     points = spec.example_points / len(spec.examples)
@@ -139,11 +113,11 @@ def _run_one(session: GradingSession, spec: FunctionSpec, index: int, example: E
     except StudentCallError as error:
         feedback = feedback_for_call_error(error)
         feedback.input = feedback.input or inputs
-    status = PASSED if feedback is None else FAILED
+    status = Status.PASSED if feedback is None else Status.FAILED
     return TestResult(
         id=f"{spec.part}::{spec.qualified_name}::example_{index + 1}",
         title=example.note or f"example {index + 1}: {call} on the inputs shown", part=spec.part,
-        function=spec.qualified_name, kind=EXAMPLE, score=points if status == PASSED else 0.0,
+        function=spec.qualified_name, kind=Kind.EXAMPLE, score=points if status == Status.PASSED else 0.0,
         max_score=points, status=status, feedback=feedback, output=log.output,
         duration=time.perf_counter() - started,
-        details={"input": inputs, "expected": show(expected, 600)})
+        example=ExampleDetails(input=inputs, expected=show(expected, 600)))

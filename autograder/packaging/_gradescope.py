@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from ._course import course_root
+from ..course import course_root
 
 FILES = Path(__file__).resolve().parent / "gradescope_files"
 _COURSE_FOLDERS = ("autograder", "assignments", "reference", "quizzes")

@@ -10,26 +10,24 @@ import importlib
 import importlib.util
 import os
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 
-from ._errors import UserError
+from .._errors import UserError
 from ._manifest import Part, load_part
-
-PART_NAMES = ("nn", "word2vec", "scaling")
 
 
 def course_root() -> Path:
     """The folder with `assignments/` in it."""
     configured = os.environ.get("AUTOGRADER_COURSE")
-    root = Path(configured) if configured else Path(__file__).resolve().parents[1]
+    root = Path(configured) if configured else Path(__file__).resolve().parents[2]
     if not (root / "assignments").is_dir():
         raise UserError("no assignments/ folder here; set AUTOGRADER_COURSE to the course folder", root)
     return root
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_parts(root: Path) -> tuple[Part, ...]:
     manifests = sorted((root / "assignments").glob("*/assignment.yaml"))
     parts = [load_part(path) for path in manifests]
@@ -69,6 +67,7 @@ def load_reference(part: str, module: str) -> ModuleType:
             raise UserError("the reference solution is not part of this copy of the course", init.parent)
         spec = importlib.util.spec_from_file_location("reference", init,
                                                       submodule_search_locations=[str(init.parent)])
+        assert spec is not None and spec.loader is not None   # a file location always gives a spec with a loader
         package = importlib.util.module_from_spec(spec)
         sys.modules["reference"] = package
         spec.loader.exec_module(package)
