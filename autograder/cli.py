@@ -34,7 +34,8 @@ class _LazyGroup(click.Group):
     Grading a submission should not pay for importing the quiz and notebook tools.
     """
 
-    lazy = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks"}
+    lazy = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks",
+            "gradebook": "autograder.batch.cli:gradebook"}
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
