@@ -123,6 +123,11 @@ class _Writer:
 
     def question(self, prepared: PreparedQuestion, name: str, idnumber: str) -> None:
         question = prepared.question
+        if question.type == "text" and not accepted_forms(question.accept, question.pattern,
+                                                          question.case_sensitive).texts:
+            self.notes.append(f"{question.id}: not exported: its pattern cannot be written out as answers and it "
+                              "has no accepted answers (add it in Moodle by hand)")
+            return
         kind = {"single": "multichoice", "multiple": "multichoice", "true_false": "truefalse",
                 "numeric": "numerical", "integer": "numerical", "text": "shortanswer",
                 "ordering": "ordering"}[question.type]

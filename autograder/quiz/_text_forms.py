@@ -45,17 +45,24 @@ def accepted_forms(accept: tuple[str, ...], pattern: str | None, case_sensitive:
     exrex = _require("exrex")
     if _unbounded_repeats(pattern) - {"whitespace"}:
         return AcceptedForms(tuple(texts.values()), problem="it accepts answers of any length")
-    generated = exrex.count(pattern, limit=_REPEAT_ONCE)
+    try:
+        generated = exrex.count(pattern, limit=_REPEAT_ONCE)
+        forms = list(exrex.generate(pattern, limit=_REPEAT_ONCE)) if generated <= MAX_GENERATED else []
+    except Exception:                       # noqa: BLE001 - lookarounds, back-references … exrex cannot walk
+        return AcceptedForms(tuple(texts.values()), problem="exrex cannot list what it matches")
     if generated > MAX_GENERATED:
         return AcceptedForms(tuple(texts.values()), problem=f"it has too many forms to list (over {MAX_GENERATED:,})")
     before = len(texts)
-    for form in exrex.generate(pattern, limit=_REPEAT_ONCE):
+    for form in forms:
         folded = " ".join(form.split())
         if folded and re.fullmatch(pattern, folded, 0 if case_sensitive else re.IGNORECASE):
             texts.setdefault(fold(folded, case_sensitive), folded)
         if len(texts) - before > MAX_FORMS:
             return AcceptedForms(tuple(list(texts.values())[:before]),
                                  problem=f"it has more than {MAX_FORMS} forms")
+    if len(texts) == before and not any(re.fullmatch(pattern, text, 0 if case_sensitive else re.IGNORECASE)
+                                        for text in texts.values()):
+        return AcceptedForms(tuple(texts.values()), problem="none of the strings exrex lists from it matches it")
     complete = not _unbounded_repeats(pattern)
     return AcceptedForms(tuple(texts.values()), from_pattern=len(texts) - before, complete=complete)
 

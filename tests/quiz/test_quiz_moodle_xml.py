@@ -297,3 +297,14 @@ def test_the_command_writes_moodle_xml_and_prints_the_notes(bank_path, tmp_path)
     assert result.exit_code == 0, result.output
     assert etree.parse(str(output)).getroot().tag == "quiz"
     assert "note: pool scaling-history: in the Moodle quiz, add 2 random questions" in result.output
+
+
+def test_a_text_question_with_no_listable_answer_is_left_out_with_a_note(tmp_path):
+    quiz_file = tmp_path / "free.yaml"
+    quiz_file.write_text("quiz: free\ntitle: Free\nquestions:\n  - id: anything\n    type: text\n    points: 1\n"
+                         "    prompt: Say something.\n    pattern: '.+'\n    explanation: Anything goes.\n"
+                         "  - id: yes\n    type: true_false\n    points: 1\n    prompt: Yes?\n    answer: true\n"
+                         "    explanation: Yes.\n")
+    data, notes = render_moodle_xml(load_quiz(quiz_file), 1)
+    assert [q.findtext("name/text") for q in _questions(etree.fromstring(data))] == ["yes"]
+    assert any(note.startswith("anything: not exported") for note in notes)
