@@ -303,7 +303,7 @@ def test_a_text_question_with_no_listable_answer_is_left_out_with_a_note(tmp_pat
     quiz_file = tmp_path / "free.yaml"
     quiz_file.write_text("quiz: free\ntitle: Free\nquestions:\n  - id: anything\n    type: text\n    points: 1\n"
                          "    prompt: Say something.\n    pattern: '.+'\n    explanation: Anything goes.\n"
-                         "  - id: yes\n    type: true_false\n    points: 1\n    prompt: Yes?\n    answer: true\n"
+                         "  - id: agree\n    type: true_false\n    points: 1\n    prompt: Yes?\n    answer: true\n"
                          "    explanation: Yes.\n")
     data, notes = render_moodle_xml(load_quiz(quiz_file), 1)
     assert [q.findtext("name/text") for q in _questions(etree.fromstring(data))] == ["agree"]
