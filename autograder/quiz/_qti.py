@@ -255,7 +255,7 @@ class _AssessmentWriter:
         positions = {number: f"{ident}-position-{number}" for number in range(1, len(prepared.expected) + 1)}
         presentation = ET.Element("presentation")               # only a holder for the several response_lid
         scoring = []
-        share = plain_number(round(100 / len(prepared.expected), 4))
+        share = plain_number(100 / len(prepared.expected))
         for key in prepared.order:
             response = ET.SubElement(presentation, "response_lid", ident=f"response_{_ident(key)}")
             _material(response, to_terminal(prepared.texts[key]).strip(), "text/plain")

@@ -8,7 +8,6 @@ from click.testing import CliRunner
 from .quiz_gift_grammar import GiftError, parse_gift
 
 from autograder.cli import main
-from autograder.quiz import load_quiz
 from autograder.quiz._export import render_gift
 
 QTI = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
