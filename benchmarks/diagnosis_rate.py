@@ -67,6 +67,8 @@ def print_rates(verdicts: list[heldout.Verdict]) -> None:
                   sum(bool(v.localised_by) for v in group), sum(v.diagnosed for v in group),
                   sum(v.lost_points for v in group)]
         print(f"{name:10} " + " ".join(f"{share(count, len(group)):>16}" for count in counts))
+    losing = [v for v in verdicts if v.lost_points]
+    print(f"{'':10} headline over the cases that lose points: {share(sum(v.diagnosed for v in losing), len(losing))}")
     holes = [v.case for v in verdicts if not v.lost_points]
     if holes:
         print("\ncases that lose no points (grader holes):")
