@@ -26,10 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from autograder._engine import grade_submission  # noqa: E402
-
 import heldout  # noqa: E402
 import variants  # noqa: E402
+
+from autograder.grading import grade_submission  # noqa: E402
 
 
 def share(count: int, total: int) -> str:

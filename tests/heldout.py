@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-
-from autograder._course import course_root, load_parts
-
 from conftest import reference_as_submission
+
+from autograder.course import course_root, load_parts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "heldout"
 KEYS = {"function", "bug", "localise", "acceptable_mistakes", "grader_hole"}

@@ -17,12 +17,11 @@ import json
 
 import numpy as np
 import pytest
+import variants
 from click.testing import CliRunner
 
-from autograder._course import load_parts, load_reference
 from autograder.cli import main
-
-import variants
+from autograder.course import load_parts, load_reference
 
 # (submission, function) → the hidden test that docks the correct variant today (issue 15's known bugs).
 KNOWN_BUGS = {

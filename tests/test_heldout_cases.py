@@ -13,14 +13,13 @@ import ast
 import json
 from pathlib import Path
 
+import heldout
 import pytest
 from click.testing import CliRunner
 
-from autograder._checks import mistakes
-from autograder._course import load_parts
 from autograder.cli import main
-
-import heldout
+from autograder.course import load_parts
+from autograder.grading.checks import mistakes
 
 CASES = heldout.load_cases()
 PACKS = heldout.packs(CASES)
@@ -69,7 +68,7 @@ def test_a_held_out_case_names_a_graded_function_and_catalogued_mistakes(case):
     assert case.function in graded_functions(case.part)
     assert case.bug and case.localise
     assert set(case.acceptable_mistakes) <= set(mistakes())
-    modules = {module for module in load_parts([case.part])[0].modules}
+    modules = set(load_parts([case.part])[0].modules)
     assert case.overrides() and set(case.overrides()) <= modules
 
 

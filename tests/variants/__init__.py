@@ -6,7 +6,7 @@ A *variant* changes some functions of the reference and nothing else:
   each reference module, which re-types what its functions return: float32
   arrays, Python lists or tuples instead of arrays, int32 ids, another order of
   the rows or items where the manifest says `unordered:`;
-- hand-written variants (`handwritten/<variant>/<part>/<module>.py`) append
+- hand-written variants (`tests/fixtures/variants/<variant>/<part>/<module>.py`) append
   definitions that replace reference functions, as the mutation fixtures do:
   loops, three stable sigmoids, samplers with other random streams, losses
   written with np.logaddexp.
@@ -20,16 +20,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-from autograder._course import load_parts
 
 from conftest import reference_as_submission
 
+from autograder.course import load_parts
+
 HERE = Path(__file__).resolve().parent
-HANDWRITTEN = HERE / "handwritten"
+HANDWRITTEN = HERE.parent / "fixtures" / "variants"
 RUNTIME = (HERE / "runtime.py").read_text()
 FORMS = ("py", "notebook")
 
