@@ -19,7 +19,7 @@ from ._errors import UserError, UserErrors, read_user_text
 # (the Jupyter stack pulls it in), and that package compiles a grammar at import:
 # about a second, on every command.  We never check the "iri" formats it serves,
 # so it is kept out; jsonschema then simply has no checker for those formats.
-sys.modules.setdefault("rfc3987_syntax", None)
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
 import jsonschema  # noqa: E402
 
 KeyPath = tuple  # a path into the data: keys (str) and list indices (int)
@@ -46,10 +46,10 @@ class LocatedYaml:
 
 
 # libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _UniqueKeyLoader(_BaseLoader):
+class _UniqueKeyLoader(_BaseLoader):  # type: ignore[valid-type,misc]  # a base chosen at import time
     """A safe loader that rejects a key repeated in the same mapping."""
 
 
@@ -104,11 +104,26 @@ def load_yaml(path: str | Path) -> LocatedYaml:
 
 def validate(document: LocatedYaml, schema: dict) -> None:
     """Check the document against a JSON Schema; raise every problem, located, at once."""
+    problems = schema_problems(document, schema)
+    if problems:
+        raise UserErrors([error for _, error in problems])
+
+
+def schema_problems(document: LocatedYaml, schema: dict) -> list[tuple[KeyPath, UserError]]:
+    """Every schema problem as (where in the data, located error), in file order, each reported once.
+
+    A rule that applies through two branches of the schema (a common field checked
+    both by the question and by its type's branch) fails twice in jsonschema; the
+    user sees it once.
+    """
     validator = jsonschema.Draft202012Validator(schema)
     problems = sorted(validator.iter_errors(document.data), key=lambda e: document.position(e.absolute_path))
-    if problems:
-        raise UserErrors([document.error(_problem_path(problem), _describe(problem))
-                          for problem in problems])
+    found: dict[str, tuple[KeyPath, UserError]] = {}
+    for problem in problems:
+        path = _problem_path(problem)
+        error = document.error(path, _describe(problem))
+        found.setdefault(str(error), (path, error))
+    return list(found.values())
 
 
 def _problem_path(problem: jsonschema.ValidationError) -> KeyPath:

@@ -1,31 +1,19 @@
-"""The `autograder` command line.
+"""The `autograder` command line: grading commands here, bigger groups (quiz, notebooks) loaded when used.
 
 Every command turns a `UserError` into one line on stderr and exit status 2;
-only bugs in this package produce a traceback.
+only bugs in this package produce a traceback.  The plumbing the groups share
+is in `_cli`.
 """
 from __future__ import annotations
 
-import functools
 import sys
+from pathlib import Path
+from typing import ClassVar
 
 import click
 
-from ._errors import UserError
-
-EXIT_USAGE = 2
-
-
-def _reports_user_errors(command):
-    """Print a UserError as `autograder: <location>: <message>` and exit 2."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except UserError as error:
-            for line in str(error).splitlines():
-                click.echo(f"autograder: {line}", err=True)
-            sys.exit(EXIT_USAGE)
-    return wrapper
+from . import __version__
+from ._cli import emit, format_option, output_option, part_option, reports_user_errors
 
 
 class _LazyGroup(click.Group):
@@ -34,7 +22,8 @@ class _LazyGroup(click.Group):
     Grading a submission should not pay for importing the quiz and notebook tools.
     """
 
-    lazy = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks"}
+    lazy: ClassVar[dict[str, str]] = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks",
+                                      "gradebook": "autograder.batch.cli:gradebook"}
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -49,15 +38,16 @@ class _LazyGroup(click.Group):
 
 
 @click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="autograder", message="%(prog)s %(version)s")
 def main():
     """Grade the week-5 assignments (neural networks, Word2Vec, scaling laws)."""
 
 
 @main.command()
-@_reports_user_errors
+@reports_user_errors
 def overview():
     """List the assignments, their functions and points."""
-    from ._course import load_parts
+    from .course import load_parts
 
     total = 0.0
     for part in load_parts():
@@ -71,42 +61,17 @@ def overview():
     click.echo(f"total: {total:g} points")
 
 
-FORMATS = ("text", "json", "html")
-
-
-def _render(result, output_format: str, visible_only: bool = False) -> str:
-    if output_format == "json":
-        from .render.gradescope import render_gradescope
-        return render_gradescope(result)
-    if output_format == "html":
-        from .render.html import render_html
-        return render_html(result, visible_only=visible_only)
-    from .render.text import render_text
-    return render_text(result, visible_only=visible_only)
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        from pathlib import Path
-        path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {path}", err=True)
-    else:
-        click.echo(text, nl=False)
-
-
 def _grade_command(submission, parts, output_format, output, seed, fail_under, visible_only):
-    from ._engine import failed_result, grade_submission
-    from ._submission import MalformedSubmission
+    from .grading import MalformedSubmission, failed_result, grade_submission
+    from .render import render_result
 
     try:
         result = grade_submission(submission, list(parts) or None, seed=seed, visible_only=visible_only)
     except MalformedSubmission as error:
         # the submission cannot be read: still write a result (score 0, the reason), then fail as bad input
-        _emit(_render(failed_result(submission, str(error), list(parts) or None), output_format), output)
+        emit(render_result(failed_result(submission, str(error), list(parts) or None), output_format), output)
         raise
-    _emit(_render(result, output_format, visible_only), output)
+    emit(render_result(result, output_format, visible_only), output)
     if result.diagnostics:   # a failure of the grader itself: the traceback is for the instructor's eyes
         click.echo(result.diagnostics.rstrip(), err=True)
     if fail_under is not None and result.score < fail_under:
@@ -114,22 +79,17 @@ def _grade_command(submission, parts, output_format, output, seed, fail_under, v
         sys.exit(1)
 
 
-_part_option = click.option("--part", "parts", multiple=True, type=click.Choice(["nn", "word2vec", "scaling"]),
-                            help="Grade only this part (repeatable).")
-_format_option = click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
-                              show_default=True, help="text summary, Gradescope results.json, or HTML report.")
-_output_option = click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 _fail_under_option = click.option("--fail-under", type=float, help="Exit with status 1 when the score is lower.")
 
 
 @main.command()
 @click.argument("submission", type=click.Path())
-@_part_option
-@_format_option
-@_output_option
+@part_option
+@format_option
+@output_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random test inputs.")
 @_fail_under_option
-@_reports_user_errors
+@reports_user_errors
 def grade(submission, parts, output_format, output, seed, fail_under):
     """Grade SUBMISSION (a folder, .zip or .py file) against the hidden reference."""
     _grade_command(submission, parts, output_format, output, seed, fail_under, visible_only=False)
@@ -137,11 +97,11 @@ def grade(submission, parts, output_format, output, seed, fail_under):
 
 @main.command()
 @click.argument("submission", type=click.Path(), default=".")
-@_part_option
-@_format_option
-@_output_option
+@part_option
+@format_option
+@output_option
 @_fail_under_option
-@_reports_user_errors
+@reports_user_errors
 def check(submission, parts, output_format, output, fail_under):
     """Self-check before submitting: run the visible examples only (default: this folder)."""
     _grade_command(submission, parts, output_format, output, 0, fail_under, visible_only=True)
@@ -153,18 +113,17 @@ def check(submission, parts, output_format, output, fail_under):
               help="Folder for the gradebook, the reports and the class dashboard.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Submissions graded in parallel [default: the number of cores].")
-@_part_option
+@part_option
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random test inputs.")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run the jobs on this Dask scheduler instead.")
 @click.option("--quiz", type=click.Path(dir_okay=False), help="Also grade each student's quiz answers file "
               "(…answers.yaml in their submission) against this quiz.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar with an ETA.")
-@_reports_user_errors
+@reports_user_errors
 def batch(submissions, output_folder, jobs, parts, seed, dask_address, quiz, progress):
     """Grade a whole class: a folder of per-student folders or .zip files (or a Gradescope
     export, or nbgrader's submitted/ tree).  Re-running continues an interrupted batch."""
     import os
-    from pathlib import Path
 
     from .batch import BatchSettings, grade_class
 
@@ -183,13 +142,12 @@ def batch(submissions, output_folder, jobs, parts, seed, dask_address, quiz, pro
 @main.command()
 @click.option("-o", "--output", "output_folder", type=click.Path(file_okay=False), default="demo-reports",
               show_default=True, help="Folder for the reports.")
-@_reports_user_errors
+@reports_user_errors
 def demo(output_folder):
     """Grade the example submissions in examples/submissions/ and write their reports."""
-    from pathlib import Path
-
-    from ._course import course_root
-    from ._engine import grade_submission
+    from .course import course_root
+    from .grading import grade_submission
+    from .render import render_result
 
     examples = sorted(path for path in (course_root() / "examples" / "submissions").iterdir() if path.is_dir())
     folder = Path(output_folder)
@@ -197,7 +155,7 @@ def demo(output_folder):
     for example in examples:
         result = grade_submission(example)
         for output_format, suffix in (("html", "html"), ("json", "json"), ("text", "txt")):
-            (folder / f"{example.name}.{suffix}").write_text(_render(result, output_format), encoding="utf-8")
+            (folder / f"{example.name}.{suffix}").write_text(render_result(result, output_format), encoding="utf-8")
         click.echo(f"{example.name:<18} {result.score:>6.4g} / {result.max_score:g} points"
                    f"  ({result.execution_time:.2f} s)  → {folder / example.name}.html")
     click.echo(f"Reports written to {folder.resolve()}/ (HTML for students, JSON for Gradescope, text for the terminal).")
@@ -206,13 +164,11 @@ def demo(output_folder):
 @main.command()
 @click.option("-o", "--output", "output_folder", type=click.Path(file_okay=False), required=True,
               help="A new folder for the release.")
-@_part_option
-@_reports_user_errors
+@part_option
+@reports_user_errors
 def release(output_folder, parts):
     """Build what students receive: stubs, READMEs and a self-check without the reference."""
-    from pathlib import Path
-
-    from ._release import build_release
+    from .packaging import build_release
 
     folder = build_release(Path(output_folder), list(parts) or None)
     click.echo(f"release written to {folder}")
@@ -225,12 +181,10 @@ def gradescope():
 
 @gradescope.command("build")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default="autograder.zip", show_default=True)
-@_reports_user_errors
+@reports_user_errors
 def gradescope_build(output):
     """Build the autograder zip to upload to Gradescope (setup.sh, run_autograder, the course)."""
-    from pathlib import Path
-
-    from ._gradescope import build_bundle
+    from .packaging import build_bundle
 
     click.echo(f"wrote {build_bundle(Path(output))}")
 
@@ -242,19 +196,14 @@ def gradescope_build(output):
               help="Points on the visible examples below which the workflow fails.")
 @click.option("--folder", default="assignments", show_default=True, help="Where the student's modules are.")
 @click.option("--python-version", default="3.11", show_default=True)
-@_reports_user_errors
+@reports_user_errors
 def ci_template(output, threshold, folder, python_version):
     """Write a GitHub Actions workflow that runs `autograder check` on every push."""
-    from pathlib import Path
+    from .packaging import ci_workflow
 
-    import jinja2
-
-    template = jinja2.Environment(loader=jinja2.PackageLoader("autograder", "templates_ci"),
-                                  keep_trailing_newline=True).get_template("autograde.yml.j2")
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template.render(threshold=f"{threshold:g}", folder=folder, python_version=python_version),
-                    encoding="utf-8")
+    path.write_text(ci_workflow(threshold, folder, python_version), encoding="utf-8")
     click.echo(f"wrote {path}")
 
 
@@ -265,11 +214,9 @@ def stubs():
 
 @stubs.command("build")
 @click.option("--check", is_flag=True, help="Only report stubs that are out of date; exit 1 if any.")
-@_reports_user_errors
+@reports_user_errors
 def stubs_build(check):
     """Regenerate assignments/*/*.py from reference/."""
-    from ._course import course_root
-    from ._generated import build_command
-    from ._stubs import stub_files
+    from .course import build_command, course_root, stub_files
 
     build_command(stub_files(), course_root(), check, "stubs")

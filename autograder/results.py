@@ -8,11 +8,35 @@ batch can store it and render it again later.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from dataclasses import dataclass, field
 from typing import Any
 
-PASSED, FAILED, ERROR = "passed", "failed", "error"
-EXAMPLE, HIDDEN, QUESTION = "example", "hidden", "question"
+
+class Status(str, enum.Enum):
+    """How a test ended."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"      # the grader itself failed on this test: never the student's fault
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Kind(str, enum.Enum):
+    """What a test is."""
+
+    EXAMPLE = "example"     # a visible example from the manifest, which students can run themselves
+    HIDDEN = "hidden"       # a test of the hidden suites
+    QUESTION = "question"   # a quiz question
+
+    def __str__(self) -> str:
+        return self.value
+
+
+PASSED, FAILED, ERROR = Status.PASSED, Status.FAILED, Status.ERROR
+EXAMPLE, HIDDEN, QUESTION = Kind.EXAMPLE, Kind.HIDDEN, Kind.QUESTION
 
 
 @dataclass
@@ -56,6 +80,25 @@ class Figure:
 
 
 @dataclass
+class ExampleDetails:
+    """What a visible example called its function with, and what it expected (shown also when it passed)."""
+
+    input: str
+    expected: str
+
+
+@dataclass
+class QuestionDetails:
+    """A graded quiz question as the student saw and answered it."""
+
+    prompt: str                 # the question, with the student's own parameter values
+    your_answer: str            # the answer as read, or "(not answered)"
+    explanation: str = ""       # why the right answer is right (shown after grading)
+    feedback: str = ""          # the feedback attached to the choices the student picked
+    expected_answer: str = ""   # the right answer, when it is not already in the test's feedback
+
+
+@dataclass
 class TestResult:
     """One graded check: a visible example, a hidden test, or a quiz question."""
 
@@ -63,17 +106,18 @@ class TestResult:
     title: str                # what was checked, in a few words
     part: str
     function: str             # "activations.relu", or the question id for quizzes
-    kind: str                 # EXAMPLE, HIDDEN or QUESTION
+    kind: Kind
     score: float
     max_score: float
-    status: str               # PASSED, FAILED or ERROR (the grader itself failed)
+    status: Status
     feedback: Feedback | None = None
     notes: list[str] = field(default_factory=list)     # worth 0 points, shown as advice
     output: str = ""          # what the student's code printed during this test
     figures: list[Figure] = field(default_factory=list)
     duration: float = 0.0
     visibility: str = "visible"   # Gradescope visibility of this test
-    details: dict[str, Any] = field(default_factory=dict)  # extra text blocks for the report (e.g. a quiz explanation)
+    example: ExampleDetails | None = None     # for Kind.EXAMPLE
+    question: QuestionDetails | None = None   # for Kind.QUESTION
 
     @property
     def passed(self) -> bool:
@@ -157,8 +201,13 @@ def _part_from_dict(data: dict[str, Any]) -> PartResult:
     tests = []
     for test in data.get("tests", []):
         test = dict(test)
+        test["kind"], test["status"] = Kind(test["kind"]), Status(test["status"])
         if test.get("feedback"):
             test["feedback"] = Feedback(**test["feedback"])
+        if test.get("example"):
+            test["example"] = ExampleDetails(**test["example"])
+        if test.get("question"):
+            test["question"] = QuestionDetails(**test["question"])
         test["figures"] = [Figure(**{**figure, "series": [Series(**s) for s in figure["series"]]})
                            for figure in test.get("figures", [])]
         tests.append(TestResult(**test))

@@ -88,7 +88,7 @@ def run_batch(submissions: Path, output: Path, jobs: int) -> tuple[float, float,
                "-j", str(jobs), "--no-progress"]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, _, usage = (*process.communicate(), None)
+    process.communicate()
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"batch failed with status {process.returncode}")

@@ -22,11 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder._course import load_parts  # noqa: E402
-from autograder._engine import grade_submission  # noqa: E402
-from autograder._isolation import choose_mode  # noqa: E402
-from autograder._manifest import Limits  # noqa: E402
-from autograder._workerclient import WorkerProcess  # noqa: E402
+from autograder import Limits, grade_submission, load_parts  # noqa: E402
+from autograder.grading.boundary import WorkerProcess, choose_mode  # noqa: E402
 
 RELATIVE_IMPORT = re.compile(r"^from \.(\w+) import ", re.MULTILINE)
 

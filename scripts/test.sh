@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Set up (scripts/setup.sh) and run the project's whole test suite.
+# Set up (scripts/setup.sh), then check the code (ruff, mypy) and run the project's whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+.venv/bin/ruff check --quiet .
+.venv/bin/mypy --no-error-summary
 export AUTOGRADER_REQUIRE_SANDBOX=1   # CI must exercise the bubblewrap path, not skip it
 exec .venv/bin/python -m pytest -q "$@"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder._course import course_root, load_parts, load_reference
+from autograder.course import course_root, load_parts, load_reference
 
 _RELATIVE_IMPORT = re.compile(r"^from \.(\w+) import ", re.MULTILINE)
 

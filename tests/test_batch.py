@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import reference_as_submission
+from test_hostile import build_case
 
 from autograder.batch import BatchSettings, grade_class
 from autograder.batch._discover import discover
 from autograder.cli import main
-
-from conftest import reference_as_submission
-from test_hostile import build_case
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 PARTS = ["nn", "scaling"]   # enough to exercise everything; keeps the batch quick
@@ -193,8 +192,9 @@ def test_dask_cluster_gives_the_same_gradebook(first_run, classroom, tmp_path, f
 
 
 def test_quiz_answers_in_submissions_are_graded_into_their_own_column(tmp_path):
-    from autograder.quiz import build_variant, load_quiz
     from quiz.conftest import BANK, _right_answers
+
+    from autograder.quiz import build_variant, load_quiz
 
     variant = build_variant(load_quiz(BANK), "ada")
     classroom = tmp_path / "class"

@@ -6,8 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from autograder._course import course_root, load_parts, load_reference
-from autograder._stubs import make_stub, outdated_stubs
+from autograder.course import course_root, load_parts, load_reference, make_stub, outdated_stubs
 
 FUNCTIONS = [(part.name, spec.module, spec.name) for part in load_parts() for spec in part.functions]
 

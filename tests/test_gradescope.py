@@ -9,7 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from autograder._gradescope import build_bundle
+from autograder.packaging import build_bundle
 
 SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "gradescope" / "results.schema.json").read_text())
 

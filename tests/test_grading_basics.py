@@ -5,8 +5,8 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from autograder._engine import grade_submission
 from autograder.cli import main
+from autograder.grading import grade_submission
 from autograder.results import GradingResult
 
 
@@ -113,7 +113,7 @@ def test_a_function_with_hidden_points_but_no_hidden_test_is_a_grading_error(tmp
 
     import yaml
 
-    from autograder._course import course_root
+    from autograder.course import course_root
     shutil.copytree(course_root() / "assignments", tmp_path / "assignments")
     (tmp_path / "reference").symlink_to(course_root() / "reference")
     manifest = tmp_path / "assignments" / "scaling" / "assignment.yaml"

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from autograder._course import course_root
-from autograder._engine import grade_submission
-
 from conftest import reference_as_submission
+
+from autograder.course import course_root
+from autograder.grading import grade_submission
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())

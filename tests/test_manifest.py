@@ -1,8 +1,8 @@
 """Manifests are validated, and every problem is reported with its file and line."""
 import pytest
 
-from autograder._errors import UserError
-from autograder._manifest import load_part
+from autograder import UserError
+from autograder.course import load_part
 
 VALID = """\
 part: demo

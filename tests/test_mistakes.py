@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from autograder._checks import mistakes
-from autograder._engine import grade_submission
-
 from conftest import reference_as_submission
+
+from autograder.grading import grade_submission
+from autograder.grading.checks import mistakes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mistakes"
 CASES = sorted(path for path in FIXTURES.glob("*/*") if path.is_dir())

@@ -8,15 +8,15 @@ import shutil
 import subprocess
 import sys
 
-import nbformat
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from autograder._course import course_root, load_parts
-from autograder._stubs import make_stub
 from autograder.cli import main
-from autograder.notebooks._build import build_notebook, outdated_notebooks
+from autograder.course import course_root, load_parts, make_stub
+
+nbformat = pytest.importorskip("nbformat", reason="needs the nbgrader extra: pip install -e '.[nbgrader]'")
+from autograder.notebooks._build import build_notebook, outdated_notebooks  # noqa: E402  (needs nbformat)
 
 PARTS = [part.name for part in load_parts()]
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.DOTALL)

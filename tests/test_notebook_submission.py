@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from autograder._course import course_root
-from autograder._engine import grade_submission
-from autograder._submission import MalformedSubmission
 from autograder.batch import BatchSettings, grade_class
 from autograder.cli import main
+from autograder.course import course_root
+from autograder.grading import MalformedSubmission, grade_submission
 
 EXAMPLES = course_root() / "examples" / "submissions"
 _SIBLING_IMPORT = re.compile(r"^from (activations|pairs|sampler|losses) import .*$", re.MULTILINE)

@@ -4,7 +4,7 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder._numeric import numerical_gradient, relative_error
+from autograder.grading.numeric import numerical_gradient, relative_error
 from autograder.suites.datasets import xor_blobs
 
 
@@ -97,7 +97,7 @@ def test_backward_matches_central_differences(net):
         param = value.copy()
         trial = dict(params)
 
-        def loss():
+        def loss(trial=trial, name=name, param=param):
             trial[name] = param
             return net.bce_loss(net.forward(X, trial)[0], y)
 

@@ -12,9 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from autograder._course import course_root
-from autograder._release import build_release
 from autograder.cli import main
+from autograder.course import course_root
+from autograder.packaging import build_release
 from autograder.quiz import AnswersFile, build_variant, grade_answers, load_quiz
 from autograder.quiz._markup import to_terminal
 from autograder.quiz._page import render_page
@@ -79,7 +79,7 @@ def test_release_has_stubs_readmes_and_expected_values(release):
     for part in ("nn", "word2vec", "scaling"):
         notebook = (release / "notebooks" / f"{part}.ipynb").read_text()
         assert "raise NotImplementedError()" in notebook
-        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder.notebook"):
+        for secret in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS", "autograder.notebooks.kernel"):
             assert secret not in notebook
 
 
@@ -165,7 +165,7 @@ def graded_secrets(quiz, students) -> set[str]:
                     answers[prepared.id] = bool(attempt % 2)
             result = grade_answers(quiz, AnswersFile(path=Path(f"{student}.yaml"), student=student, answers=answers))
             for test in result.tests():
-                secrets.update(_fragments(test.details["explanation"]) + _fragments(test.details.get("feedback", "")))
+                secrets.update(_fragments(test.question.explanation) + _fragments(test.question.feedback))
                 kind = quiz.questions[test.function].type
                 if test.feedback is not None and kind in ("numeric", "text"):
                     secrets.update(_right_values(kind, test.feedback.expected))

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from autograder._engine import grade_submission
-from autograder._manifest import load_part
-
 from conftest import reference_as_submission
+
+from autograder.course import load_part
+from autograder.grading import grade_submission
 
 HERE = Path(__file__).parent
 ALTERNATIVE = HERE.parent / "examples" / "submissions" / "full_marks" / "word2vec"   # also the demo's full-marks example

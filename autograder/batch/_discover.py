@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from .._errors import UserError
-from .._submission import student_id_for
+from ..grading import student_id_for
 
 _SUBMISSION_SUFFIXES = (".zip", ".py", ".ipynb")
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._@+-]+")
@@ -62,9 +62,9 @@ def _gradescope(folder: Path) -> list[Entry]:
         if not path.exists():
             continue
         submitters = (record or {}).get(":submitters") or (record or {}).get("submitters") or []
-        names = [s.get(":sid") or s.get(":email") or s.get(":name") or s.get("sid") or s.get("email") or s.get("name")
+        found = [s.get(":sid") or s.get(":email") or s.get(":name") or s.get("sid") or s.get("email") or s.get("name")
                  for s in submitters if isinstance(s, dict)]
-        names = [str(name) for name in names if name]
+        names = [str(name) for name in found if name]
         entries.append(Entry("+".join(names) if names else student_id_for(path), path))
     return entries
 

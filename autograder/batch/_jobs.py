@@ -13,8 +13,8 @@ import time
 import traceback
 from pathlib import Path
 
-from .._engine import failed_result, grade_submission
 from .._errors import UserError
+from ..grading import failed_result, grade_submission
 
 
 def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz: str | None = None) -> dict:
@@ -41,15 +41,14 @@ def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz:
     return {"result": result.to_dict(), **render_outputs(result)}
 
 
-def render_outputs(result) -> dict:
+def render_outputs(result) -> dict[str, str | None]:
     """The student's report and results.json, or None for one that could not be rendered."""
-    from ..render.gradescope import render_gradescope
-    from ..render.html import render_html
+    from ..render import render_result
 
-    rendered = {}
-    for key, render in (("report", render_html), ("gradescope", render_gradescope)):
+    rendered: dict[str, str | None] = {}
+    for key, output_format in (("report", "html"), ("gradescope", "json")):
         try:
-            rendered[key] = render(result)
+            rendered[key] = render_result(result, output_format)
         except Exception:   # never lose a graded row to a rendering problem
             rendered[key] = None
     return rendered

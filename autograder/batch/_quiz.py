@@ -13,8 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from .._errors import UserError
-from ..quiz import grade_answers, load_answers, load_quiz
-from ..quiz._grading import failed_result
+from ..quiz import failed_quiz_result, grade_answers, load_answers, load_quiz
 from ..results import GradingResult
 
 _ANSWERS_NAME = re.compile(r"answers\.(ya?ml|json)$", re.IGNORECASE)
@@ -46,7 +45,8 @@ def quiz_result_for(submission: Path, student: str, quiz_path: str) -> GradingRe
     quiz = load_quiz(quiz_path)
     found = _find_answers(Path(submission))
     if found is None:
-        return failed_result(quiz, f"{student}.answers.yaml", "no quiz answers file (…answers.yaml) in the submission")
+        return failed_quiz_result(quiz, f"{student}.answers.yaml",
+                                  "no quiz answers file (…answers.yaml) in the submission")
     name, content = found
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{student}{Path(name).suffix.lower()}"   # the batch id is the default student
@@ -55,7 +55,7 @@ def quiz_result_for(submission: Path, student: str, quiz_path: str) -> GradingRe
             answers = load_answers(path, quiz.id)
         except UserError as error:
             reason = str(error).replace(str(path), name)
-            return failed_result(quiz, path, reason)
+            return failed_quiz_result(quiz, path, reason)
         result = grade_answers(quiz, answers)
     if answers.student != student:
         result.messages.append(f"The quiz answers are for student {answers.student!r}; that variant was graded.")

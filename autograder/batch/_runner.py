@@ -177,7 +177,7 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
         for entry, fingerprint in broken:
             attempts[entry.student] = attempts.get(entry.student, 0) + 1
             if attempts[entry.student] > MAX_POOL_RESTARTS:
-                from .._engine import failed_result
+                from ..grading import failed_result
                 result = failed_result(entry.path, "the grading process kept crashing on this submission",
                                        settings.parts, entry.student)
                 finished(entry, fingerprint, {"result": result.to_dict()})
@@ -207,7 +207,7 @@ def _run_on_dask(pending, settings: BatchSettings, finished, bar) -> None:
                 try:
                     job = future.result()
                 except Exception as error:   # the Dask worker died or lost the job
-                    from .._engine import failed_result
+                    from ..grading import failed_result
                     job = {"result": failed_result(entry.path, f"the Dask job failed ({type(error).__name__}: {error})",
                                                     settings.parts, entry.student).to_dict()}
                 finished(entry, fingerprint, job)

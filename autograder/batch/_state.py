@@ -11,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from .._course import course_root
+from ..course import course_root
 
 _GRADER_FOLDERS = ("autograder", "assignments", "reference", "quizzes")
 

@@ -18,6 +18,12 @@ from .._errors import UserError
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
+def _end(node: ast.AST) -> int:
+    """The last line of a parsed node (always set by ast.parse; Optional only in the type stubs)."""
+    end = getattr(node, "end_lineno", None)
+    return end if end is not None else getattr(node, "lineno", 0)
+
+
 @dataclass(frozen=True)
 class ReferenceModule:
     """What a notebook needs from one reference module."""
@@ -33,15 +39,15 @@ def read_reference_module(name: str, source: str, path: str) -> ReferenceModule:
     tree = ast.parse(source)
     lines = source.splitlines()
     helpers: dict[str, ast.FunctionDef] = {}
-    public: list[ast.stmt] = []
+    public: list[ast.FunctionDef | ast.ClassDef] = []
     imports: list[str] = []
     for index, node in enumerate(tree.body):
         if index == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             continue
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             if not (isinstance(node, ast.ImportFrom) and node.level):   # `from .activations import relu`: one namespace
-                imports.append(ast.get_source_segment(source, node))
-        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name.startswith("_"):
+                imports.append(ast.get_source_segment(source, node) or "")
+        elif isinstance(node, ast.FunctionDef) and node.name.startswith("_"):
             helpers[node.name] = node
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             public.append(node)
@@ -52,9 +58,9 @@ def read_reference_module(name: str, source: str, path: str) -> ReferenceModule:
     return ReferenceModule(name=name, docstring=ast.get_docstring(tree) or "", imports=imports, answers=answers)
 
 
-def _answer_source(node: ast.stmt, lines: list[str], helpers: dict[str, ast.FunctionDef]) -> str:
+def _answer_source(node: ast.FunctionDef | ast.ClassDef, lines: list[str], helpers: dict[str, ast.FunctionDef]) -> str:
     first = min([node.lineno] + [decorator.lineno for decorator in node.decorator_list])
-    text = lines[first - 1:node.end_lineno]
+    text = lines[first - 1:_end(node)]
     offset = first - 1
     edits: list[tuple[int, int, list[str]]] = []   # (first, last) 0-based lines in text, replacement
     functions = [node] if isinstance(node, ast.FunctionDef) else \
@@ -74,17 +80,17 @@ def _solution_edit(function: ast.FunctionDef, lines: list[str], helpers: dict[st
     if not statements:
         raise UserError(f"{function.name} has no body to hide", None)
     indent = " " * statements[0].col_offset
-    start = function.body[0].end_lineno if has_docstring else function.body[0].lineno - 1   # 0-based first body line
-    body = lines[start:function.end_lineno]
+    start = _end(function.body[0]) if has_docstring else function.body[0].lineno - 1   # 0-based first body line
+    body = lines[start:_end(function)]
     if statements[0].lineno == function.lineno:
         raise UserError(f"{function.name}: write the body on its own lines, not after the `def`", None,
                         function.lineno)
     nested: list[str] = []
     for name in _helpers_used(function, helpers):
         helper = helpers[name]
-        nested += [indent + line if line.strip() else "" for line in lines[helper.lineno - 1:helper.end_lineno]]
+        nested += [indent + line if line.strip() else "" for line in lines[helper.lineno - 1:_end(helper)]]
         nested.append("")
-    return start - offset, function.end_lineno - 1 - offset, [indent + BEGIN, *nested, *body, indent + END]
+    return start - offset, _end(function) - 1 - offset, [indent + BEGIN, *nested, *body, indent + END]
 
 
 def _helpers_used(function: ast.FunctionDef, helpers: dict[str, ast.FunctionDef]) -> list[str]:

@@ -3,7 +3,7 @@
 The pieces come from where they are written once: the part's README
 (assignments/<part>/README.md), the reference modules (signatures, docstrings
 and, as solutions, bodies; see `_answers`), the manifest (points and visible
-examples) and the hidden suites (through `autograder.notebook.check`).  A
+examples) and the hidden suites (through `autograder.notebooks.kernel.check`).  A
 notebook has, per part:
 
 - the README and a note on how the notebook is graded (markdown);
@@ -24,11 +24,8 @@ from pathlib import Path
 
 import nbformat
 
-from .._course import course_root, load_parts
-from .._generated import outdated
-from .._examples import ReferenceExpectations, _arguments
-from .._manifest import FunctionSpec, Part
-from .._notebook_submission import TEST_CELL_MARKER
+from ..course import FunctionSpec, Part, course_root, load_parts, outdated
+from ..grading import TEST_CELL_MARKER, ReferenceExpectations, example_arguments
 from ._answers import read_reference_module
 from ._visible import example_lines
 
@@ -54,6 +51,7 @@ def _nbgrader(grade_id: str, *, solution: bool = False, grade: bool = False, loc
     metadata = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
                 "solution": solution, "task": False}
     if grade:
+        assert points is not None   # a graded cell always has its points
         metadata["points"] = int(points) if float(points).is_integer() else points
     return {"nbgrader": metadata}
 
@@ -68,13 +66,13 @@ def test_cell_source(spec: FunctionSpec, expectations=None) -> str:
     points = f"{spec.points:g} point{'s' if spec.points != 1 else ''}"
     lines = [f"{TEST_CELL_MARKER} {spec.qualified_name} ({points})",
              "### BEGIN HIDDEN TESTS",
-             "from autograder.notebook import check",
+             "from autograder.notebooks.kernel import check",
              f"check({spec.qualified_name!r})",
              "### END HIDDEN TESTS"]
     if spec.examples:
         lines.append("# The visible example(s); the hidden tests run when the notebook is graded.")
         for index, example in enumerate(spec.examples):
-            args, kwargs = _arguments(example)
+            args, kwargs = example_arguments(example)
             expected = expectations.value(spec, index, args, kwargs)
             lines += example_lines(spec, index, args, kwargs, expected)
     else:

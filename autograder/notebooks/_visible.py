@@ -4,7 +4,7 @@ The expected values are computed by the reference when the notebook is built
 and written into the cell as literals (rounded to 10 significant digits, so the
 text is the same on every machine), so the cell runs in a student's copy,
 which has no reference.  The asserts follow the engine's comparison
-(`_compare.compare`): shapes, lengths and keys exactly, numbers within the
+(`autograder.grading.compare.compare`): shapes, lengths and keys exactly, numbers within the
 engine's loosest (float32) tolerance, so a function that passes the engine's
 examples always passes them too.
 """
@@ -14,9 +14,8 @@ from numbers import Real
 
 import numpy as np
 
-from .._compare import FLOAT32_ATOL, FLOAT32_RTOL
-from .._examples import ignore_order
-from .._manifest import FunctionSpec
+from ..course import FunctionSpec
+from ..grading.compare import FLOAT32_ATOL, FLOAT32_RTOL, ignore_order
 
 TOLERANCE = f"rtol={FLOAT32_RTOL:g}, atol={FLOAT32_ATOL:g}"
 
@@ -60,7 +59,7 @@ def call_text(name: str, args: list, kwargs: dict) -> str:
 def assertions(expression: str, expected, label: str) -> list[str]:
     """Asserts that `expression` matches `expected` as the engine's compare would judge it."""
     if isinstance(expected, (np.ndarray, np.generic)) or (isinstance(expected, Real) and not isinstance(expected, bool)):
-        shape = np.shape(expected)
+        shape = np.asarray(expected).shape
         return [f"assert np.shape({expression}) == {shape!r}, {f'{label} has the wrong shape'!r}",
                 f"assert np.allclose({expression}, {literal(expected)}, {TOLERANCE}), {f'{label} has wrong values'!r}"]
     if isinstance(expected, (list, tuple)) and expected and all(_is_number(item) for item in expected):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..cli import _reports_user_errors
+from .._cli import reports_user_errors
 
 
 @click.group()
@@ -14,12 +14,11 @@ def notebooks():
 
 @notebooks.command("build")
 @click.option("--check", is_flag=True, help="Only report notebooks that are out of date; exit 1 if any.")
-@_reports_user_errors
+@reports_user_errors
 def build(check):
     """Regenerate notebooks/*.ipynb from reference/, the manifests and the READMEs."""
-    from .._course import course_root
     from .._errors import UserError
-    from .._generated import build_command
+    from ..course import build_command, course_root
 
     try:
         from ._build import notebook_files

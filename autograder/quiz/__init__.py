@@ -9,10 +9,10 @@ The command line is `autograder quiz …` (autograder/quiz/cli.py); the file
 formats are described in README "Quizzes".
 """
 from ._answers import AnswersFile, load_answers
-from ._grading import add_quiz_part, grade_answers
+from ._grading import add_quiz_part, failed_quiz_result, grade_answers
 from ._model import Question, Quiz, load_quiz
 from ._student_edition import write_student_edition, write_student_editions
 from ._variants import Variant, build_variant
 
-__all__ = ["AnswersFile", "Question", "Quiz", "Variant", "add_quiz_part", "build_variant", "grade_answers",
-           "load_answers", "load_quiz", "write_student_edition", "write_student_editions"]
+__all__ = ["AnswersFile", "Question", "Quiz", "Variant", "add_quiz_part", "build_variant", "failed_quiz_result",
+           "grade_answers", "load_answers", "load_quiz", "write_student_edition", "write_student_editions"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 import math
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 MAX_LENGTH = 500                # characters in one expression
 MAX_EXPONENT = 1024             # |b| of an integer power a**b (floats overflow on their own)

@@ -3,8 +3,8 @@
 The quiz becomes a `PartResult` named `quiz:<id>` with one `TestResult` per
 question of the student's variant (kind QUESTION, function = question id);
 wrong answers carry `Feedback` (what was wrong, expected, got), and every
-question carries `details`: the prompt as the student saw it, their answer,
-feedback on the choices they picked, and the explanation.
+question carries `QuestionDetails`: the prompt as the student saw it, their
+answer, feedback on the choices they picked, and the explanation.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..results import FAILED, PASSED, QUESTION, Feedback, GradingResult, PartResult, TestResult
+from ..results import Feedback, GradingResult, Kind, PartResult, QuestionDetails, Status, TestResult
 from ._answers import AnswerProblem, AnswersFile, read_answer
 from ._markup import to_terminal
 from ._model import Quiz, require_answer_keys
@@ -141,37 +141,33 @@ def _message(prepared: PreparedQuestion, answer: Any, fraction: float) -> str:
 def grade_question(prepared: PreparedQuestion, answered: bool, value: Any, part: str) -> TestResult:
     """One question's TestResult: its score, and what the student should read about it."""
     question = prepared.question
-    details: dict[str, str] = {"prompt": question_body(prepared)}
+    details = QuestionDetails(prompt=question_body(prepared), your_answer="(not answered)",
+                              explanation=to_terminal(question.explanation).strip())
     feedback = None
     fraction = 0.0
     if not answered or value is None:
-        details["your answer"] = "(not answered)"
         feedback = Feedback(message="Not answered.", expected=show_expected(prepared))
     else:
         try:
             answer = read_answer(prepared, value)
         except AnswerProblem as problem:
-            details["your answer"] = repr(value)
+            details.your_answer = repr(value)
             feedback = Feedback(message=f"Your answer could not be read: {problem}.",
                                 expected=show_expected(prepared), got=repr(value))
         else:
             fraction = score_fraction(prepared, answer)
-            details["your answer"] = show_answer(prepared, answer)
-            choice_feedback = _choice_feedback(prepared, answer)
-            if choice_feedback:
-                details["feedback"] = choice_feedback
+            details.your_answer = show_answer(prepared, answer)
+            details.feedback = _choice_feedback(prepared, answer)
             if fraction < 1:
                 message = _message(prepared, answer, fraction)
-                if choice_feedback:
-                    message += " " + choice_feedback.replace("\n", " ")
-                feedback = Feedback(message=message, expected=show_expected(prepared),
-                                    got=details["your answer"])
-    details["explanation"] = to_terminal(question.explanation).strip()
+                if details.feedback:
+                    message += " " + details.feedback.replace("\n", " ")
+                feedback = Feedback(message=message, expected=show_expected(prepared), got=details.your_answer)
     score = round(question.points * fraction, 6)
     return TestResult(
-        id=f"{part}::{question.id}", title=question_title(prepared), part=part, function=question.id, kind=QUESTION,
-        score=score, max_score=question.points, status=PASSED if fraction >= 1 else FAILED,
-        feedback=feedback, details=details,
+        id=f"{part}::{question.id}", title=question_title(prepared), part=part, function=question.id,
+        kind=Kind.QUESTION, score=score, max_score=question.points,
+        status=Status.PASSED if fraction >= 1 else Status.FAILED, feedback=feedback, question=details,
     )
 
 
@@ -208,7 +204,7 @@ def grade_answers(quiz: Quiz, answers: AnswersFile) -> GradingResult:
                          version=_version())
 
 
-def failed_result(quiz: Quiz, path: str | Path, reason: str) -> GradingResult:
+def failed_quiz_result(quiz: Quiz, path: str | Path, reason: str) -> GradingResult:
     """The result for an answers file that could not be read: 0 points of the quiz, and why."""
     student = Path(path).name.split(".")[0]
     part = PartResult(name=part_name(quiz), title=quiz.title, submitted=False, note=reason,
@@ -229,5 +225,5 @@ def _version() -> str:
     try:
         from importlib.metadata import version
         return version("week5-autograder")
-    except Exception:                     # noqa: BLE001 - not installed: no version to report
+    except Exception:
         return ""

@@ -118,7 +118,7 @@ def _mathml(latex: str) -> str:
     converter = _require("latex2mathml.converter")
     try:
         return converter.convert(latex)
-    except Exception:               # noqa: BLE001 - maths it cannot convert is shown as text
+    except Exception:
         return f"<code>{html.escape(latex)}</code>"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from .._filenames import safe_file_name
 from ._answers import AnswerProblem, dump_answers, read_answer
 from ._model import Quiz
 from ._render_terminal import letters, render_question
@@ -76,8 +77,6 @@ def _hint(prepared: PreparedQuestion) -> str:
 
 def take_quiz(quiz: Quiz, student: str, output: str | None) -> Path:
     variant = build_variant(quiz, student)
-    from .cli import safe_file_name
-
     path = Path(output or f"{safe_file_name(student)}-{quiz.id}.yaml")
     click.echo(f"{quiz.title}\nVariant of student {student}: {len(variant.questions)} questions. "
                "Press Enter to skip a question.\n")

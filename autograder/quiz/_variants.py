@@ -127,10 +127,10 @@ def expected_answer(question: Question, values: dict[str, Any]) -> Any:
         return set(question.answer)
     if question.type == "ordering":
         return list(question.answer)
-    if question.type == "numeric":
-        return float(question.expression.evaluate(values))
-    if question.type == "integer":
-        return int(round(question.expression.evaluate(values)))
+    if question.type in ("numeric", "integer"):
+        assert question.expression is not None   # validation requires an answer expression for these types
+        value = question.expression.evaluate(values)
+        return float(value) if question.type == "numeric" else round(value)
     if question.type == "text":
         return None
     return question.answer

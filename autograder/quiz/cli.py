@@ -5,8 +5,10 @@ from pathlib import Path
 
 import click
 
+from .._cli import emit, reports_user_errors
 from .._errors import UserError, UserErrors
-from ..cli import _emit, _render, _reports_user_errors
+from .._filenames import safe_file_name
+from ..render import render_result
 
 DEFAULT_VARIANTS = 5
 
@@ -21,7 +23,7 @@ def quiz():
 
 @quiz.command()
 @_quiz_argument
-@_reports_user_errors
+@reports_user_errors
 def validate(quiz_file):
     """Check QUIZ; print every problem as file:line:column: message."""
     from ._model import load_quiz
@@ -37,7 +39,7 @@ def validate(quiz_file):
 @quiz.command()
 @_quiz_argument
 @_student_option
-@_reports_user_errors
+@reports_user_errors
 def show(quiz_file, student):
     """Print STUDENT's variant of QUIZ (no answers)."""
     from ._model import load_quiz
@@ -52,7 +54,7 @@ def show(quiz_file, student):
 @_student_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Answers file to write (.json or .yaml)  [default: STUDENT-QUIZ.yaml]")
-@_reports_user_errors
+@reports_user_errors
 def take(quiz_file, student, output):
     """Answer STUDENT's variant of QUIZ in the terminal; writes an answers file."""
     from ._model import load_quiz
@@ -65,20 +67,20 @@ def take(quiz_file, student, output):
 @_quiz_argument
 @_student_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The page to write.")
-@_reports_user_errors
+@reports_user_errors
 def html(quiz_file, student, output):
     """Write a self-contained page on which STUDENT answers QUIZ in a browser and downloads the answers file."""
     from ._model import load_quiz
     from ._page import render_page
     from ._variants import build_variant
 
-    _emit(render_page(build_variant(load_quiz(quiz_file), student)), output)
+    emit(render_page(build_variant(load_quiz(quiz_file), student)), output)
 
 
 @quiz.command("student-edition")
 @_quiz_argument
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The student edition to write.")
-@_reports_user_errors
+@reports_user_errors
 def student_edition(quiz_file, output):
     """Write QUIZ without answers, explanations or feedback: students show, take and answer their variant with it."""
     from ._student_edition import write_student_edition
@@ -95,11 +97,11 @@ def student_edition(quiz_file, output):
               help="Write here instead of stdout; with several ANSWERS a folder, one file per student.")
 @click.option("--combine", "combine_with", type=click.Path(dir_okay=False),
               help="A stored code-grading result (GradingResult JSON) to add the quiz to, for one report.")
-@_reports_user_errors
+@reports_user_errors
 def grade(quiz_file, answers, output_format, output, combine_with):
     """Grade ANSWERS files (one per student) against each student's own variant of QUIZ."""
     from ._answers import load_answers
-    from ._grading import add_quiz_part, failed_result, grade_answers
+    from ._grading import add_quiz_part, failed_quiz_result, grade_answers
     from ._model import load_quiz, require_answer_keys
 
     loaded = load_quiz(quiz_file)
@@ -114,24 +116,17 @@ def grade(quiz_file, answers, output_format, output, combine_with):
             result = grade_answers(loaded, load_answers(path, loaded.id))
         except UserError as error:
             problems += error.errors if isinstance(error, UserErrors) else [error]
-            result = failed_result(loaded, path, str(error))
+            result = failed_quiz_result(loaded, path, str(error))
         if combine_with:
             result = add_quiz_part(_stored_result(combine_with, result.student), result)
-        text = _render(result, output_format)
+        text = render_result(result, output_format)
         if len(answers) > 1 and output:
             suffix = {"text": "txt", "json": "json", "html": "html"}[output_format]
-            _emit(text, str(Path(output) / f"{safe_file_name(result.student)}.{suffix}"))
+            emit(text, str(Path(output) / f"{safe_file_name(result.student)}.{suffix}"))
         else:
-            _emit(text, output)
+            emit(text, output)
     if problems:
         raise UserErrors(problems)
-
-
-def safe_file_name(student: str) -> str:
-    """A student id usable as a file name (no folders, no dots in front)."""
-    import re
-
-    return re.sub(r"[^\w.@+-]+", "_", student).lstrip(".") or "student"
 
 
 def _stored_result(path: str, student: str):
@@ -152,25 +147,26 @@ def _stored_result(path: str, student: str):
 
 @quiz.command()
 @_quiz_argument
-@click.option("--to", "target", type=click.Choice(("gift", "qti")), required=True,
-              help="gift: Moodle GIFT text; qti: a Canvas-compatible QTI zip (made by text2qti).")
+@click.option("--to", "target", type=click.Choice(("moodle-xml", "gift", "qti")), required=True,
+              help="moodle-xml: Moodle XML (points, calculated and ordering questions); gift: Moodle GIFT text; "
+                   "qti: a Canvas QTI zip.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
 @click.option("--variants", type=click.IntRange(1, 100), default=DEFAULT_VARIANTS, show_default=True,
-              help="Pre-drawn variants of each parameterised question (the LMS picks one per student).")
-@_reports_user_errors
+              help="Pre-drawn variants of each parameterised question (the LMS picks one per student); "
+                   "moodle-xml needs them only for questions Moodle cannot calculate itself.")
+@reports_user_errors
 def export(quiz_file, target, output, variants):
     """Export QUIZ for a learning-management system (answers included: for instructors only)."""
     from ._export import export_gift, export_qti
     from ._model import load_quiz, require_answer_keys
+    from ._moodle_xml import export_moodle_xml
 
     loaded = load_quiz(quiz_file)
     require_answer_keys(loaded, "export")
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if target == "gift":
-        notes = export_gift(loaded, path, variants)
-    else:
-        notes = export_qti(loaded, path, variants)
+    exporter = {"moodle-xml": export_moodle_xml, "gift": export_gift, "qti": export_qti}[target]
+    notes = exporter(loaded, path, variants)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {path}", err=True)

@@ -7,12 +7,13 @@ every student's report.
 """
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..results import PASSED, Figure, GradingResult, Series
-from .html import _environment, _figure_view, format_points
+from .html import figure_view, format_points, jinja_environment
 
 # Words of the grader's feedback that mean the student's code did not finish normally.
 TROUBLE = {"timed out": "timed out", "ran out of memory": "ran out of memory", "ended the process": "crashed",
@@ -53,7 +54,7 @@ def _score_histogram(results: list[GradingResult]) -> Figure:
     counts = [0] * 10
     for result in results:
         counts[min(9, int(10 * result.score / maximum))] += 1
-    centres = [round((low + high) / 2, 4) for low, high in zip(edges, edges[1:])]
+    centres = [round((low + high) / 2, 4) for low, high in itertools.pairwise(edges)]
     return Figure(title="How many students got how many points", x_label="points (10% bins)", y_label="students",
                   series=[Series("students", centres, [float(count) for count in counts], style="bar")])
 
@@ -126,10 +127,10 @@ def render_dashboard(results: list[GradingResult], title: str = "Class overview"
     part_names = list(dict.fromkeys(part.name for result in results for part in result.parts))
     figures = [_score_histogram(results)] + [figure for figure in [_part_means_figure(results)] if figure]
     statuses = Counter("error" if result.error else "graded" for result in results)
-    return _environment().get_template("dashboard.html.j2").render(
+    return jinja_environment().get_template("dashboard.html.j2").render(
         title=title, results=results, part_names=part_names, statuses=statuses,
         mean=statistics.mean(totals) if totals else 0.0, median=statistics.median(totals) if totals else 0.0,
         max_score=max((result.max_score for result in results), default=0.0),
-        figures=[_figure_view(figure, f"dashboard{index}") for index, figure in enumerate(figures)],
+        figures=[figure_view(figure, f"dashboard{index}") for index, figure in enumerate(figures)],
         rates=_test_rates(results), mistakes=_mistakes(results), troubles=_troubles(results),
         points=format_points, script=None, script_hash="")

@@ -2,14 +2,16 @@
 
 Top level: score, max_score, execution_time, output, tests; each test: name,
 number, score, max_score, status, output, visibility, tags.  The test output
-is the student's feedback as text (with the test's `details` blocks, e.g. a quiz
-question's explanation); the hidden tests' source never appears.
+is the student's feedback as text (with a visible example's input and expected
+value, or a quiz question's prompt, answer and explanation); the hidden tests'
+source never appears.
 """
 from __future__ import annotations
 
 import json
 
 from ..results import PASSED, GradingResult, TestResult
+from ._blocks import detail_blocks
 
 
 def _test_output(test: TestResult) -> str:
@@ -21,7 +23,7 @@ def _test_output(test: TestResult) -> str:
             if value:
                 lines.append(f"{label}:\n{value}")
     lines += [f"Note: {note}" for note in test.notes]
-    lines += [f"{label[:1].upper()}{label[1:]}:\n{text}" for label, text in test.details.items() if text]
+    lines += [f"{label}:\n{text}" for label, text in detail_blocks(test)]
     if test.output:
         lines.append(f"Your code printed:\n{test.output[:4000]}")
     return "\n\n".join(lines)
@@ -31,7 +33,7 @@ def gradescope_results(result: GradingResult) -> dict:
     tests = []
     for part_number, part in enumerate(result.parts, start=1):
         for test_number, test in enumerate(part.tests, start=1):
-            tags = [part.name, test.function, test.kind]
+            tags = [part.name, test.function, test.kind.value]
             if test.feedback and test.feedback.mistake:
                 tags.append(f"mistake:{test.feedback.mistake}")
             tests.append({

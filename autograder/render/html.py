@@ -22,15 +22,28 @@ import itertools
 import re
 import sys
 import warnings
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ..results import EXAMPLE, ERROR, FAILED, HIDDEN, PASSED, QUESTION, Feedback, Figure, GradingResult, \
-    PartResult, TestResult
+from ..results import (
+    ERROR,
+    EXAMPLE,
+    FAILED,
+    HIDDEN,
+    PASSED,
+    QUESTION,
+    Feedback,
+    Figure,
+    GradingResult,
+    PartResult,
+    TestResult,
+)
+from ._blocks import detail_blocks
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -42,13 +55,6 @@ FIGURE_MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.95}   # 
 KIND_LABELS = {EXAMPLE: "example", HIDDEN: "hidden test", QUESTION: "question"}
 STATUS_LABELS = {PASSED: "passed", FAILED: "failed", ERROR: "grader error"}
 FEEDBACK_BLOCKS = (("input", "Input"), ("expected", "Expected"), ("got", "Got"), ("where", "Where in your code"))
-
-# Quiz details shown in this order under these labels; other detail keys follow as they come.
-QUESTION_PROMPT_KEYS = ("prompt", "question")
-QUESTION_ANSWER_KEYS = ("your answer", "answer")
-QUESTION_EXPECTED_KEYS = ("expected answer", "correct answer", "expected")
-QUESTION_EXPLANATION_KEYS = ("explanation",)
-QUESTION_KEYS = QUESTION_PROMPT_KEYS + QUESTION_ANSWER_KEYS + QUESTION_EXPECTED_KEYS + QUESTION_EXPLANATION_KEYS
 
 PLOT_COLORS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#be123c")
 PLOT_STYLE = {
@@ -218,7 +224,7 @@ def render_html(result: GradingResult, visible_only: bool = False) -> str:
     visible_only marks a self-check (`autograder check`): the page says so, and
     that the hidden tests still hold the rest of the points.
     """
-    environment = _environment()
+    environment = jinja_environment()
     script = environment.get_template("report.js.j2").render()
     heading = "Self-check (visible examples only)" if visible_only else "Grade report"
     return environment.get_template("report.html.j2").render(
@@ -226,7 +232,7 @@ def render_html(result: GradingResult, visible_only: bool = False) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _environment() -> Environment:
+def jinja_environment() -> Environment:
     """The Jinja2 environment on the templates folder, autoescaping everything."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -308,7 +314,7 @@ def _is_quiz(part: PartResult) -> bool:
     return part.name.startswith("quiz")
 
 
-def _part_view(part: PartResult, index: int, counter: Iterable[int]) -> PartView:
+def _part_view(part: PartResult, index: int, counter: Iterator[int]) -> PartView:
     functions = [FunctionView(name=name, tests=[_test_view(test, next(counter)) for test in tests])
                  for name, tests in part.functions().items()]
     return PartView(part=part, anchor=f"part-{index}-{_slug(part.name)}", is_quiz=_is_quiz(part),
@@ -317,70 +323,50 @@ def _part_view(part: PartResult, index: int, counter: Iterable[int]) -> PartView
 
 def _test_view(test: TestResult, number: int) -> TestView:
     """Anchors are numbered, not named after the test: a hidden test's name stays out of the page."""
-    question = _question_blocks(test) if test.kind == QUESTION else []
-    blocks = _detail_blocks(test, skip_keys=QUESTION_KEYS if question else ())
-    shown = {block.text for block in question}
-    blocks = [block for block in blocks if block.text not in shown]
-    figures = [_figure_view(figure, f"t{number}f{index}") for index, figure in enumerate(test.figures, start=1)
+    figures = [figure_view(figure, f"t{number}f{index}") for index, figure in enumerate(test.figures, start=1)
                if test.status != PASSED or not figure.only_if_failed]
-    return TestView(test=test, anchor=f"t{number}", blocks=blocks, figures=figures,
-                    output=_shorten(test.output), question=question)
+    return TestView(test=test, anchor=f"t{number}", blocks=_detail_blocks(test), figures=figures,
+                    output=_shorten(test.output), question=_question_blocks(test))
 
 
-def _as_text(value: Any) -> str:
-    """A details value as text: lists become one item a line."""
-    if isinstance(value, (list, tuple)):
-        return "\n".join(f"- {item}" for item in value)
-    return "" if value is None else str(value)
+def _detail_blocks(test: TestResult) -> list[Block]:
+    """Input, expected, got and where from the feedback, then a visible example's input and expected value.
 
-
-def _detail_blocks(test: TestResult, skip_keys: Iterable[str] = ()) -> list[Block]:
-    """Input, expected, got and where from the feedback, then the test's other details.
-
-    A details entry whose label the feedback already shows is left out: a failed
-    example's feedback has the case that failed, which is what matters.
+    An example's block that the feedback already shows is left out: a failed
+    example's feedback has the case that failed, which is what matters.  A quiz
+    question's blocks are shown apart (`_question_blocks`).
     """
     blocks = []
     if test.feedback:
         blocks = [Block(label, getattr(test.feedback, name)) for name, label in FEEDBACK_BLOCKS
                   if getattr(test.feedback, name)]
-    shown = {block.label.lower() for block in blocks} | set(skip_keys)
-    for key, value in test.details.items():
-        label, text = str(key).capitalize(), _as_text(value)
-        if text and label.lower() not in shown:
-            blocks.append(Block(label, text))
-            shown.add(label.lower())
-    return blocks
-
-
-def _first_detail(details: dict[str, Any], keys: Iterable[str]) -> str:
-    """The first of these details (keys compared in lower case) that has any text."""
-    lowered = {str(key).lower(): value for key, value in details.items()}
-    for key in keys:
-        if _as_text(lowered.get(key)):
-            return _as_text(lowered[key])
-    return ""
+    if test.example:
+        blocks += [Block(label, text) for label, text in detail_blocks(test)]
+    if test.question and test.question.feedback:
+        blocks.append(Block("Feedback", test.question.feedback))
+    shown = {block.text for block in _question_blocks(test)}
+    return [block for block in blocks if block.text not in shown]
 
 
 def _question_blocks(test: TestResult) -> list[Block]:
     """A quiz question's prompt, the student's answer, the expected answer and the explanation.
 
-    The expected answer comes from the details, else from the feedback; a report
-    exists only after grading, so showing it gives nothing away.
+    The expected answer comes from the question's details, else from the
+    feedback; a report exists only after grading, so showing it gives nothing away.
     """
-    expected = _first_detail(test.details, QUESTION_EXPECTED_KEYS) or (
-        test.feedback.expected if test.feedback and test.feedback.expected else "")
-    candidates = [("Question", _first_detail(test.details, QUESTION_PROMPT_KEYS)),
-                  ("Your answer", _first_detail(test.details, QUESTION_ANSWER_KEYS)),
-                  ("Expected answer", expected),
-                  ("Explanation", _first_detail(test.details, QUESTION_EXPLANATION_KEYS))]
+    question = test.question
+    if question is None:
+        return []
+    expected = question.expected_answer or (test.feedback.expected if test.feedback and test.feedback.expected else "")
+    candidates = [("Question", question.prompt), ("Your answer", question.your_answer),
+                  ("Expected answer", expected), ("Explanation", question.explanation)]
     return [Block(label, text) for label, text in candidates if text]
 
 
 # ---------------------------------------------------------------- figures
 
 
-def _figure_view(figure: Figure, salt: str) -> FigureView:
+def figure_view(figure: Figure, salt: str) -> FigureView:
     """The figure as inline SVG, or as tables of its numbers when matplotlib is missing or gives up."""
     try:
         return FigureView(title=figure.title, svg=Markup(_draw_svg(figure, salt)))
@@ -454,7 +440,7 @@ def _literal(text: str) -> str:
 def _bar_width(bars) -> float:
     """Width of one bar so that the bar series side by side fill 80% of the smallest gap between x values."""
     xs = sorted({x for series in bars for x in series.x})
-    gaps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
+    gaps = [b - a for a, b in itertools.pairwise(xs) if b > a]
     return 0.8 * (min(gaps) if gaps else 1.0) / max(1, len(bars))
 
 

@@ -59,7 +59,7 @@ class Unsupported:
     def __eq__(self, other):
         return isinstance(other, Unsupported) and other.type_name == self.type_name
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # equal by value, so not hashable
 
 
 def _describe_type(value):
@@ -89,7 +89,7 @@ def encode_value(value, arrays, _depth=0, _count=None):
         return value
     if kind is GeneratorSeed:
         return {"$rng": value.seed}
-    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+    if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
         if array.dtype.kind not in _ARRAY_KINDS or array.dtype.hasobject:
             return {"$unsupported": f"numpy array of dtype {array.dtype}"}

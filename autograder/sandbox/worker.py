@@ -278,7 +278,7 @@ def main():
     global protocol
     sys.path.append(config["numpy_path"])
     sys.path.insert(0, _HERE)           # -I leaves the script's own folder off the path
-    import protocol
+    import protocol  # type: ignore[import-not-found]  # its neighbour, found through sys.path
     sys.path.remove(_HERE)
     for name in _PRELOADED:
         importlib.import_module(name)

@@ -71,7 +71,7 @@ def split_unescaped(text: str, separators: str) -> list[tuple[str, str]]:
 
 
 def _check_text(text: str, where: str) -> str:
-    for marker, piece in split_unescaped(text, SPECIAL)[1:]:
+    for marker, _piece in split_unescaped(text, SPECIAL)[1:]:
         raise GiftError(f"unescaped {marker!r} in {where}: {text[:60]!r}")
     return unescape(text)
 
@@ -98,7 +98,7 @@ def _parse_body(body: str, question: GiftQuestion) -> None:
     truth = re.fullmatch(r"(TRUE|FALSE|T|F)((?:#.*)?)", body, re.S)
     if truth:
         question.kind, question.truth = "truefalse", truth.group(1) in ("TRUE", "T")
-        for marker, piece in split_unescaped(truth.group(2), "#")[1:]:
+        for _marker, piece in split_unescaped(truth.group(2), "#")[1:]:
             _check_text(piece, "true/false feedback")
         return
     if body.startswith("#"):

@@ -14,7 +14,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright     # the test extra; Debian's chromium, never a download
+    from playwright.sync_api import sync_playwright  # the test extra; Debian's chromium, never a download
 
     assert CHROMIUM.exists(), "the browser test needs Debian's chromium at /usr/bin/chromium"
     with sync_playwright() as playwright:
@@ -65,7 +65,7 @@ def test_a_student_fills_the_page_downloads_the_answers_and_gets_full_marks(
     assert page.text_content("#status") == f"{len(variant.questions)} of {len(variant.questions)} answered"
     answers_file = _download(page, tmp_path)
     assert answers_file.name == "Bob Smith-week5.json"
-    assert all(url.startswith("file:") or url.startswith("blob:") for url in requests)
+    assert all(url.startswith(("file:", "blob:")) for url in requests)
     data = json.loads(answers_file.read_text())
     assert data["student"] == "Bob Smith" and data["quiz"] == "week5"
     result = grade_answers(bank, load_answers(answers_file, bank.id))

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
+from autograder import results
 from autograder.quiz import add_quiz_part, grade_answers, load_answers
 from autograder.render.gradescope import gradescope_results
 from autograder.render.text import render_text
-from autograder import results
 from autograder.results import FAILED, PASSED, QUESTION, GradingResult, PartResult
 
 
@@ -38,8 +38,8 @@ def test_the_quiz_is_one_part_with_one_question_result_per_drawn_question(bank, 
     assert [test.function for test in part.tests] == [p.id for p in variant_of("s1234567").questions]
     test = part.tests[0]
     assert test.kind == QUESTION and test.id == "quiz:week5::big-picture-nonlinear-model"
-    assert set(test.details) == {"prompt", "your answer", "explanation"}
-    assert "hyperplane" in test.details["explanation"]
+    assert test.question.prompt and test.question.your_answer and not test.question.feedback
+    assert "hyperplane" in test.question.explanation
 
 
 def test_a_parameterised_question_answered_with_another_students_numbers_fails(
@@ -150,8 +150,8 @@ def test_a_wrong_choice_gets_its_feedback_the_right_answer_and_the_explanation(b
     test = {t.function: t for t in result.tests()}["q1-deep-learning-activation"]
     assert "saturates" in test.feedback.message
     assert "ReLU" in test.feedback.expected and "Sigmoid" in test.feedback.got
-    assert test.details["your answer"].endswith("Sigmoid  [sigmoid]")
-    assert "keeps deep networks" in test.details["explanation"]
+    assert test.question.your_answer.endswith("Sigmoid  [sigmoid]")
+    assert "keeps deep networks" in test.question.explanation
 
 
 def test_the_existing_renderers_show_quiz_results(bank, write_answers):
@@ -168,7 +168,7 @@ def test_the_existing_renderers_show_quiz_results(bank, write_answers):
 def test_the_result_survives_a_round_trip_through_json(bank, write_answers):
     result = _grade(bank, write_answers, "s1.yaml", {"answers": {"q1-deep-learning-activation": "relu"}})
     again = GradingResult.from_dict(json.loads(json.dumps(result.to_dict())))
-    assert again.score == result.score and again.tests()[1].details == result.tests()[1].details
+    assert again.score == result.score and again.tests()[1].question == result.tests()[1].question
 
 
 def test_quiz_and_code_results_of_a_student_appear_in_one_report(bank, write_answers):
@@ -191,7 +191,7 @@ def test_quiz_and_code_results_of_a_student_appear_in_one_report(bank, write_ans
     ("answers: {a: 1\n", "invalid YAML"),
 ])
 def test_an_unusable_answers_file_is_a_one_line_user_error(bank, tmp_path, content, message):
-    from autograder._errors import UserError
+    from autograder import UserError
 
     path = tmp_path / "s1.yaml"
     path.write_text(content)
@@ -201,7 +201,7 @@ def test_an_unusable_answers_file_is_a_one_line_user_error(bank, tmp_path, conte
 
 
 def test_invalid_json_answers_are_located(bank, tmp_path):
-    from autograder._errors import UserError
+    from autograder import UserError
 
     path = tmp_path / "s1.json"
     path.write_text('{"answers": {\n  "q1": relu}}')

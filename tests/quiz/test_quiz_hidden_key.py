@@ -7,11 +7,11 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.cli import main
+from autograder.quiz._expressions import parse_expression
 from autograder.quiz._markup import split_maths
 from autograder.quiz._page import render_page
 from autograder.quiz._render_terminal import render_variant
 from autograder.quiz._variants import build_variant
-from autograder.quiz._expressions import parse_expression
 
 STUDENTS = ["s1234567", "alice", "Bob Smith", "zoë"]
 

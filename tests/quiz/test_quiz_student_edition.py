@@ -5,7 +5,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from autograder._errors import UserError
+from autograder import UserError
 from autograder.cli import main
 from autograder.quiz import AnswersFile, build_variant, grade_answers, load_quiz, write_student_editions
 from autograder.quiz._export import render_gift

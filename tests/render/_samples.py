@@ -10,8 +10,21 @@ from __future__ import annotations
 
 import math
 
-from autograder.results import (EXAMPLE, FAILED, HIDDEN, PASSED, QUESTION, Feedback, Figure, GradingResult,
-                                PartResult, Series, TestResult)
+from autograder.results import (
+    EXAMPLE,
+    FAILED,
+    HIDDEN,
+    PASSED,
+    QUESTION,
+    ExampleDetails,
+    Feedback,
+    Figure,
+    GradingResult,
+    PartResult,
+    QuestionDetails,
+    Series,
+    TestResult,
+)
 
 HOSTILE = "<script>window.__injected = true</script><img src=x onerror=\"window.__injected = true\">"
 
@@ -49,7 +62,7 @@ def training_loss() -> Figure:
 def nn_part() -> PartResult:
     tests = [
         _test("nn", "activations.relu", "example 1: relu(s) on the inputs shown", kind=EXAMPLE, points=0.5,
-              details={"input": "s = [-1.,  0.,  2.]", "expected": "[0., 0., 2.]"}),
+              example=ExampleDetails(input="s = [-1.,  0.,  2.]", expected="[0., 0., 2.]")),
         _test("nn", "activations.relu", "relu(s) on random inputs", points=0.5,
               notes=["Your code raised a RuntimeWarning (overflow encountered in exp). It cost no points."]),
         _test("nn", "activations.relu_grad", "relu_grad(s) is 0 at exactly 0", passed=False, output=HOSTILE + "\n",
@@ -90,13 +103,15 @@ def scaling_part() -> PartResult:
 def quiz_part() -> PartResult:
     tests = [
         _test("quiz:week5", "q1", "Why negative sampling?", kind=QUESTION,
-              details={"prompt": "Why does Word2Vec use negative sampling?", "your answer": "b) it is cheaper",
-                       "expected answer": "b) it avoids the full softmax over the vocabulary",
-                       "explanation": "The softmax needs all |V| scores per step."}),
+              question=QuestionDetails(prompt="Why does Word2Vec use negative sampling?",
+                                       your_answer="b) it is cheaper",
+                                       expected_answer="b) it avoids the full softmax over the vocabulary",
+                                       explanation="The softmax needs all |V| scores per step.")),
         _test("quiz:week5", "q2", "ReLU at zero", kind=QUESTION, passed=False,
               feedback=Feedback(message="Not the answer this course uses."),
-              details={"prompt": "What is ReLU'(0) in this course?", "your answer": "1 " + HOSTILE,
-                       "expected answer": "0", "explanation": "Like PyTorch, the derivative at 0 is taken as 0."}),
+              question=QuestionDetails(prompt="What is ReLU'(0) in this course?", your_answer="1 " + HOSTILE,
+                                       expected_answer="0",
+                                       explanation="Like PyTorch, the derivative at 0 is taken as 0.")),
     ]
     return PartResult(name="quiz:week5", title="Week 5 quiz", max_points=2.0, tests=tests)
 

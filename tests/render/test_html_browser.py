@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from _samples import sample_result
+
 from autograder.render.html import render_html
 
 sync_api = pytest.importorskip("playwright.sync_api")

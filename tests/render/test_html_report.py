@@ -7,10 +7,10 @@ import re
 import sys
 
 import pytest
-from click.testing import CliRunner
-
 from _htmltree import parse
 from _samples import HOSTILE, activation_curves, sample_result, training_loss
+from click.testing import CliRunner
+
 from autograder.cli import main
 from autograder.render.html import format_points, render_html
 from autograder.results import FAILED, Feedback, Figure, GradingResult, Series
@@ -249,7 +249,7 @@ def test_a_quiz_question_shows_prompt_answer_expected_answer_and_explanation(htm
 
 def test_a_quiz_questions_expected_answer_can_come_from_its_feedback(result):
     question = result.parts[3].tests[1]
-    del question.details["expected answer"]
+    question.question.expected_answer = ""
     question.feedback = Feedback(message="Wrong.", expected="0 (zero)", got="1")
     document = parse(render_html(result))
     blocks = [b.text() for b in document.find_all(None, "expected-answer")]

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from autograder._checks import expect, fail, figure, matches
-from autograder._compare import as_numeric_array
+from autograder.grading.checks import expect, fail, figure, matches
+from autograder.grading.compare import as_numeric_array
 from autograder.results import Figure, Series
 
 grades = pytest.mark.grades

@@ -9,11 +9,10 @@ float64, with inputs kept away from the ReLU kink.
 import numpy as np
 import pytest
 
-from autograder._checks import expect, fail, matches, ratio
-from autograder._compare import compare, show
-from autograder._numeric import numerical_gradient, relative_error
+from autograder.grading.checks import expect, fail, figure, matches, ratio
+from autograder.grading.compare import compare, show
+from autograder.grading.numeric import numerical_gradient, relative_error
 from autograder.results import Figure, Series
-from autograder._checks import figure
 from autograder.sandbox.protocol import GeneratorSeed
 from autograder.suites.datasets import xor_blobs
 
@@ -169,10 +168,12 @@ def test_backward_matches_numerical_gradient(student, ref, rng):
     for name, value in params.items():
         trial = dict(params)
         trial[name] = value.copy()
-        numerical = numerical_gradient(lambda: ref.network.bce_loss(ref.network.forward(X, trial)[0], y), trial[name])
+        numerical = numerical_gradient(lambda trial=trial: ref.network.bce_loss(ref.network.forward(X, trial)[0], y),
+                                       trial[name])
         mismatch = compare(got[name], numerical, rtol=1e-5, atol=1e-7)
         if mismatch:
-            error = relative_error(np.asarray(got[name], dtype=float), numerical) if np.shape(got[name]) == numerical.shape else None
+            same_shape = np.shape(got[name]) == numerical.shape
+            error = relative_error(np.asarray(got[name], dtype=float), numerical) if same_shape else None
             fail(f"grads['{name}'] does not match the numerical gradient of the loss"
                  + (f" (relative error {error:.2g})" if error is not None else "") + ". " + mismatch.problem + ".",
                  inputs=inputs, expected=numerical, got=got[name])
@@ -217,7 +218,7 @@ def _batches(got, call, inputs):
     arrays = []
     for batch in got:
         array = np.asarray(batch) if not isinstance(batch, dict) else None
-        if array is None or array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(array == np.round(array))):
+        if array is None or (array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(array == np.round(array)))):
             fail(f"{call} should return a list of arrays of integer indices.", inputs=inputs, got=got)
         arrays.append(array.reshape(-1).astype(np.int64))
     return arrays

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder._checks import expect, matches
+from autograder.grading.checks import expect, matches
 
 grades = pytest.mark.grades
 

@@ -5,10 +5,9 @@ from collections import Counter
 
 import numpy as np
 
-from autograder._checks import fail, matches
-from autograder._compare import as_numeric_array, compare, show
-from autograder._examples import canonical
-from autograder._numeric import numerical_gradient, relative_error
+from autograder.grading.checks import fail, matches
+from autograder.grading.compare import as_numeric_array, canonical, compare, show
+from autograder.grading.numeric import numerical_gradient, relative_error
 
 GRADIENT_TOLERANCE = 1e-6   # relative error of a float64 gradient against central differences (correct: < 2e-8)
 

@@ -21,10 +21,10 @@ import weakref
 import numpy as np
 import pytest
 
-from autograder._checks import GradeFailure, expect, fail, figure, matches, ratio
-from autograder._compare import as_numeric_array, compare, show
-from autograder._numeric import numerical_gradient
-from autograder._session import StudentCallError
+from autograder.grading import StudentCallError
+from autograder.grading.checks import GradeFailure, expect, fail, figure, matches, ratio
+from autograder.grading.compare import as_numeric_array, compare, show
+from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
 from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
 from autograder.suites.word2vec._common import (check_against_central_differences, check_inputs_kept, expect_items,

@@ -11,8 +11,8 @@ and entry by entry only to show a student where a gradient is wrong.
 import numpy as np
 import pytest
 
-from autograder._checks import fail, matches, note, ratio
-from autograder._session import StudentCallError
+from autograder.grading import StudentCallError
+from autograder.grading.checks import fail, matches, note, ratio
 from autograder.suites.word2vec._common import (check_against_central_differences, check_inputs_kept, expect_items,
                                                  loss_of, non_finite, scalar)
 

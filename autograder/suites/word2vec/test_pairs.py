@@ -1,13 +1,13 @@
 """Hidden tests of assignments/word2vec/pairs.py."""
+import itertools
 from collections import Counter
 
 import numpy as np
 import pytest
 
-from autograder._checks import expect, fail
-from autograder._compare import as_numeric_array, compare, show
-from autograder.suites.word2vec._common import (as_items, as_rows, check_inputs_kept, expect_items,
-                                                multiset_difference)
+from autograder.grading.checks import expect, fail
+from autograder.grading.compare import as_numeric_array, compare, show
+from autograder.suites.word2vec._common import as_items, as_rows, check_inputs_kept, expect_items, multiset_difference
 
 grades = pytest.mark.grades
 
@@ -24,7 +24,7 @@ def tie_mistakes(tokens, expected_vocab: dict) -> dict:
         order = sorted(ids, key=ids.get)
         return set(ids) == set(expected_vocab) and ids != expected_vocab and \
             sorted(ids.values()) == list(range(len(ids))) and \
-            all(counts[a] >= counts[b] for a, b in zip(order, order[1:]))
+            all(counts[a] >= counts[b] for a, b in itertools.pairwise(order))
 
     return {"vocab_ties_not_alphabetical": ties_not_alphabetical}
 
@@ -32,7 +32,7 @@ def tie_mistakes(tokens, expected_vocab: dict) -> dict:
 @grades("pairs.build_vocab")
 def test_build_vocab_orders_ties_alphabetically(student, ref):
     """build_vocab gives ids by descending count, and words with equal counts in alphabetical order"""
-    tokens = "pear fig apple fig date pear kiwi apple fig".split()
+    tokens = ["pear", "fig", "apple", "fig", "date", "pear", "kiwi", "apple", "fig"]
     expected = ref.pairs.build_vocab(tokens)
     expect_items(student.pairs.build_vocab(tokens), expected, ["word_to_id", "counts"],
                  call="build_vocab(tokens)", inputs={"tokens": tokens},
@@ -55,7 +55,7 @@ def test_build_vocab_on_random_text(student, ref, calls, rng):
 @grades("pairs.build_vocab")
 def test_build_vocab_keeps_words_that_occur_exactly_min_count_times(student, ref):
     """build_vocab keeps a word that occurs exactly min_count times"""
-    tokens = "a b a c b a d c".split()
+    tokens = ["a", "b", "a", "c", "b", "a", "d", "c"]
     expected = ref.pairs.build_vocab(tokens, 2)
     strict = ref.pairs.build_vocab(tokens, 3)
     expect_items(student.pairs.build_vocab(tokens, 2), expected, ["word_to_id", "counts"],
@@ -102,12 +102,12 @@ def _inside(i, n, w):
 
 
 PAIR_VARIANTS = {   # mistake id → the pairs that mistake produces
-    "pairs_center_with_itself": lambda i, n, w: [j for j in range(max(0, i - w), min(n, i + w + 1))],
+    "pairs_center_with_itself": lambda i, n, w: list(range(max(0, i - w), min(n, i + w + 1))),
     "pairs_right_edge_short": lambda i, n, w: [j for j in range(max(0, i - w), min(n, i + w)) if j != i],
     "pairs_left_edge_short": lambda i, n, w: [j for j in _inside(i, n, w) if j > 0],
     "pairs_wraparound": lambda i, n, w: [j for j in range(i - w, i + w + 1) if j != i and -n <= j < n],
     "window_total_width": lambda i, n, w: _inside(i, n, w // 2),
-    "pairs_one_side_only": lambda i, n, w: [j for j in range(i + 1, min(n, i + w + 1))],
+    "pairs_one_side_only": lambda i, n, w: list(range(i + 1, min(n, i + w + 1))),
 }
 
 

@@ -15,9 +15,9 @@ from the maximum-likelihood exponent of the draws (standard error ≈ 0.0075 at
 import numpy as np
 import pytest
 
-from autograder._checks import expect, fail, figure, matches
-from autograder._compare import as_numeric_array, show
-from autograder._numeric import mle_power, pearson_chi2
+from autograder.grading.checks import expect, fail, figure, matches
+from autograder.grading.compare import as_numeric_array, show
+from autograder.grading.numeric import mle_power, pearson_chi2
 from autograder.results import Figure, Series
 from autograder.suites.word2vec._common import check_inputs_kept
 

@@ -14,10 +14,10 @@ import weakref
 import numpy as np
 import pytest
 
-from autograder._checks import expect, fail, figure, matches, ratio
-from autograder._compare import as_numeric_array, compare, show
-from autograder._numeric import numerical_gradient
-from autograder._session import StudentCallError
+from autograder.grading import StudentCallError
+from autograder.grading.checks import expect, fail, figure, matches, ratio
+from autograder.grading.compare import as_numeric_array, compare, show
+from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
 from autograder.suites.datasets import planted_topics_corpus, topic_separation
 from autograder.suites.word2vec._common import check_inputs_kept, first_mistake, non_finite, scalar
@@ -140,7 +140,7 @@ TRAIN_INPUTS = (f"ids = np.array([{', '.join(map(str, IDS.tolist()))}])\n"
 SEPARATION = 0.3
 UNTRAINED_LOSS = (K + 1) * math.log(2)   # the loss of every pair while W_out is still zero
 
-_runs = weakref.WeakKeyDictionary()   # student → (result or error, names of the arguments it changed)
+_runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → (result or error, names of the arguments it changed)
 
 
 def planted_run(student, calls):
@@ -172,6 +172,7 @@ def trained(got) -> tuple:
     if losses is None or losses.shape != (EPOCHS,) or non_finite(losses):
         fail(f"{TRAIN_CALL} should return losses as a list of {EPOCHS} finite numbers, one per epoch.",
              inputs=TRAIN_INPUTS, got=show(got[2]))
+    assert W_in is not None and W_out is not None   # checked above: fail() does not return
     return W_in.astype(np.float64), W_out.astype(np.float64), losses.astype(np.float64)
 
 

@@ -1,0 +1,34 @@
+"""The course model: its parts as their manifests describe them, the reference, and the files made from them.
+
+    parts = load_parts()                    # every part, in teaching order (assignments/*/assignment.yaml)
+    part = load_parts(["nn"])[0]            # a `Part`: points, limits, functions (`FunctionSpec`), examples
+    module = load_reference("nn", "activations")   # the hidden reference, for the grading process only
+
+The course root is the checkout this package was installed from, or the folder
+named by AUTOGRADER_COURSE.  The stubs in `assignments/` and the notebooks are
+generated from the reference (`stub_files`, `build_command`).
+"""
+from ._generated import build_command, outdated, write_outdated
+from ._manifest import MANIFEST_SCHEMA, Example, FunctionSpec, Limits, Part, load_part
+from ._root import course_root, load_parts, load_reference, reference_available
+from ._stubs import make_stub, outdated_stubs, parameter_names, stub_files
+
+__all__ = [
+           "MANIFEST_SCHEMA",
+           "Example",
+           "FunctionSpec",
+           "Limits",
+           "Part",
+           "build_command",
+           "course_root",
+           "load_part",
+           "load_parts",
+           "load_reference",
+           "make_stub",
+           "outdated",
+           "outdated_stubs",
+           "parameter_names",
+           "reference_available",
+           "stub_files",
+           "write_outdated",
+]

@@ -1,0 +1,35 @@
+"""Grading one submission: the pipeline behind `autograder grade`, `check`, `batch` and the notebooks.
+
+    result = grade_submission("alice/", ["nn"])     # a GradingResult; see autograder.results
+
+The flow runs one way:
+
+    _submission (+ _submission_notebook)   find the student's modules in a folder, zip, .py or .ipynb
+    → boundary/                             start the sandboxed worker, call into it (the trust boundary)
+    → _examples, _plugin                    visible examples, then the hidden pytest suites (autograder/suites/)
+    → _engine                               one GradingResult, whatever went wrong
+
+Suite authors write tests with three public modules of this package:
+`checks` (expect, fail, note, figure: the feedback vocabulary), `compare`
+(comparing any returned data with expected values, within the contract's
+tolerances) and `numeric` (central differences, goodness-of-fit statistics).
+"""
+from ._engine import failed_result, grade_submission
+from ._examples import ExpectedValues, ReferenceExpectations, example_arguments, write_expected
+from ._submission import MalformedSubmission, student_id_for
+from ._submission_notebook import TEST_CELL_MARKER, is_test_cell
+from .boundary import StudentCallError
+
+__all__ = [
+           "TEST_CELL_MARKER",
+           "ExpectedValues",
+           "MalformedSubmission",
+           "ReferenceExpectations",
+           "StudentCallError",
+           "example_arguments",
+           "failed_result",
+           "grade_submission",
+           "is_test_cell",
+           "student_id_for",
+           "write_expected",
+]

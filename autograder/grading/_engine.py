@@ -1,0 +1,112 @@
+"""Grading one submission from start to end: the function behind `autograder grade` and `check`.
+
+locate the modules → scratch copy → worker → visible examples and hidden suites
+→ one `GradingResult`.  Whatever goes wrong inside, a result comes out: a
+failure of the grader itself becomes `result.error` with a score of 0.
+"""
+from __future__ import annotations
+
+import datetime
+import time
+import traceback
+from pathlib import Path
+
+from .. import __version__
+from .._errors import UserError
+from ..course import Part, course_root, load_parts, parameter_names, reference_available
+from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
+from ._examples import ExpectedValues, ReferenceExpectations, run_examples
+from ._plugin import run_suites
+from ._submission import locate, make_scratch, student_id_for
+from .boundary import DESCRIPTIONS, GradingSession, IsolationMode, choose_mode, protect_course_folder
+
+
+def not_submitted(part: Part, reason: str) -> PartResult:
+    tests = [TestResult(id=f"{part.name}::{spec.qualified_name}::not_submitted", title="not submitted",
+                        part=part.name, function=spec.qualified_name, kind=Kind.HIDDEN, score=0.0,
+                        max_score=spec.points, status=Status.FAILED, feedback=Feedback(message=reason))
+             for spec in part.functions]
+    return PartResult(name=part.name, title=part.title, submitted=False, note=reason, max_points=part.points,
+                      tests=tests)
+
+
+def failed_result(submission: str | Path, reason: str, part_names: list[str] | None = None,
+                  student: str | None = None) -> GradingResult:
+    """The result of a submission that could not be graded at all: 0 out of the full points, and why."""
+    return GradingResult(student=student or student_id_for(Path(submission)), submission=str(submission),
+                         error=reason, version=__version__,
+                         started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                         parts=[not_submitted(part, reason) for part in load_parts(part_names)])
+
+
+def grade_submission(path: str | Path, part_names: list[str] | None = None, seed: int = 0,
+                     student: str | None = None, visible_only: bool = False) -> GradingResult:
+    """Grade one submission (folder, .zip or .py file).
+
+    part_names limits grading to some parts; visible_only runs only the visible
+    examples (the student's self-check).  Raises UserError only when the
+    submission cannot be read at all; every other failure is inside the result.
+    """
+    started = time.perf_counter()
+    parts = load_parts(part_names)
+    if not visible_only and not reference_available():
+        raise UserError("this copy of the course has no hidden tests (a student release?): "
+                        "use `autograder check` for the visible examples")
+    result = GradingResult(student=student or "", submission=str(path), seed=seed, version=__version__,
+                           started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+    submission = locate(Path(path), parts, student)
+    result.student = submission.student
+    result.messages.extend(submission.notes)
+    try:
+        _grade_located(submission, parts, seed, visible_only, result)
+    except UserError:
+        raise
+    except Exception as error:   # a bug of ours or a broken machine: never lose the submission
+        result.error = f"grading failed: {type(error).__name__}: {error}"
+        result.diagnostics = traceback.format_exc(limit=-3)
+    finally:
+        submission.cleanup()
+        result.execution_time = round(time.perf_counter() - started, 3)
+    return result
+
+
+def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool, result: GradingResult) -> None:
+    graded = [part for part in parts if submission.has_part(part.name)]
+    for part in parts:
+        if part not in graded:
+            result.parts.append(not_submitted(part, f"Not submitted: none of {', '.join(f'{m}.py' for m in part.modules)} "
+                                                     f"was found in the submission."))
+    if not graded:
+        return
+    mode = choose_mode()
+    result.isolation = DESCRIPTIONS[mode]
+    if mode == IsolationMode.UNPRIVILEGED_USER:
+        protect_course_folder(course_root())
+    make_scratch(submission)
+    present = set(submission.modules)
+    session = GradingSession(submission.scratch, graded, present, mode, parameter_names(graded))
+    session.start()
+    try:
+        expectations = ReferenceExpectations() if reference_available() else ExpectedValues(graded)
+        tests = run_examples(session, graded, expectations)
+        if not visible_only:
+            plugin = run_suites(session, graded, seed)
+            if plugin.problems:
+                raise RuntimeError("suites do not match the manifests: " + "; ".join(plugin.problems))
+            tests += plugin.results
+    finally:
+        session.close()
+    result.student_output = (session.import_output + session.worker.output)[:64 * 1024]
+    order = {part.name: index for index, part in enumerate(parts)}
+    for part in graded:
+        part_tests = [test for test in tests if test.part == part.name]
+        function_order = {spec.qualified_name: index for index, spec in enumerate(part.functions)}
+        part_tests.sort(key=lambda test: (function_order.get(test.function, 99), test.kind != Kind.EXAMPLE))
+        missing = [module for module in part.modules if not submission.has_module(part.name, module)]
+        note = f"Missing from the submission: {', '.join(f'{m}.py' for m in missing)}." if missing else ""
+        if visible_only:
+            hidden = sum(spec.hidden_points for spec in part.functions)
+            note = (note + " " if note else "") + f"The hidden tests ({hidden:g} points) were not run."
+        result.parts.append(PartResult(name=part.name, title=part.title, note=note, max_points=part.points,
+                                       tests=part_tests))
+    result.parts.sort(key=lambda part: order[part.name])

@@ -1,0 +1,123 @@
+"""The visible examples of the manifests: the tests a student can run before submitting.
+
+An example is a call with fixed arguments whose result is compared with an
+expected value.  In the instructors' copy the expected value comes from the
+reference; in a student release it comes from a data file computed ahead of
+time (`ExpectedValues`), so the self-check works without the reference.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ..course import Example, FunctionSpec, Part, load_reference
+from ..results import ExampleDetails, Feedback, Kind, Status, TestResult
+from ..sandbox import protocol
+from ._plugin import feedback_for_call_error
+from .boundary import GradingSession, StudentCallError
+from .compare import compare, ignore_order, show
+
+EXPECTED_FILE = ".expected.json"
+
+
+def convert_argument(value):
+    """A manifest example argument as the function receives it.
+
+    Lists of numbers become float64 arrays, {ints: [...]} an int64 array, lists of
+    strings stay lists, dicts are converted value by value.
+    """
+    if isinstance(value, dict):
+        if set(value) == {"ints"}:
+            return np.asarray(value["ints"], dtype=np.int64)
+        return {key: convert_argument(item) for key, item in value.items()}
+    if isinstance(value, list):
+        if value and all(isinstance(item, str) for item in value):
+            return list(value)
+        return np.asarray(value, dtype=np.float64)
+    return value
+
+
+class ReferenceExpectations:
+    """Expected values computed by the reference, in this process."""
+
+    def value(self, spec: FunctionSpec, index: int, args: list, kwargs: dict):
+        function = getattr(load_reference(spec.part, spec.module), spec.name)
+        return function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+
+
+class ExpectedValues:
+    """Expected values stored with a student release (see `write_expected`), for the given parts."""
+
+    def __init__(self, parts: list[Part]):
+        self.by_part = {}
+        for part in parts:
+            data = json.loads((part.folder / EXPECTED_FILE).read_text(encoding="utf-8"))
+            arrays = [np.asarray(array).astype(dtype) for array, dtype in zip(data["arrays"], data["dtypes"])]
+            self.by_part[part.name] = (data["values"], arrays)
+
+    def value(self, spec: FunctionSpec, index: int, args: list, kwargs: dict):
+        values, arrays = self.by_part[spec.part]
+        return protocol.decode_value(values[f"{spec.qualified_name}[{index}]"], arrays)
+
+
+def write_expected(part: Part, folder: Path) -> Path:
+    """Store the reference's results for every example of a part as JSON in folder."""
+    arrays: list = []
+    values = {}
+    reference = ReferenceExpectations()
+    for spec in part.functions:
+        for index, example in enumerate(spec.examples):
+            args, kwargs = example_arguments(example)
+            values[f"{spec.qualified_name}[{index}]"] = protocol.encode_value(
+                reference.value(spec, index, args, kwargs), arrays)
+    path = folder / EXPECTED_FILE
+    path.write_text(json.dumps({"values": values, "arrays": [array.tolist() for array in arrays],
+                                "dtypes": [str(array.dtype) for array in arrays]}, indent=1), encoding="utf-8")
+    return path
+
+
+def example_arguments(example: Example) -> tuple[list, dict]:
+    return [convert_argument(arg) for arg in example.args], {k: convert_argument(v) for k, v in example.kwargs.items()}
+
+
+def run_examples(session: GradingSession, parts: list[Part], expectations) -> list[TestResult]:
+    """Run every visible example of the given parts; one TestResult each."""
+    results = []
+    for part in parts:
+        for spec in part.functions:
+            for index, example in enumerate(spec.examples):
+                results.append(_run_one(session, spec, index, example, expectations))
+    return results
+
+
+def _run_one(session: GradingSession, spec: FunctionSpec, index: int, example: Example, expectations) -> TestResult:
+    log = session.begin_test()
+    started = time.perf_counter()
+    args, kwargs = example_arguments(example)
+    inputs = session.inputs_text(spec.module, spec.name, args, kwargs)
+    call = session.call_text(spec.module, spec.name, args, kwargs)
+    points = spec.example_points / len(spec.examples)
+    expected = expectations.value(spec, index, args, kwargs)
+    feedback = None
+    try:
+        got = getattr(getattr(session.student, spec.module), spec.name)(*args, **kwargs)
+        mismatch = compare(ignore_order(got, spec.unordered), ignore_order(expected, spec.unordered))
+        if mismatch:
+            problem = mismatch.problem[0].upper() + mismatch.problem[1:]
+            feedback = Feedback(message=f"{call} returned a wrong result. {problem}.", input=inputs,
+                                expected=mismatch.expected, got=mismatch.got)
+    except StudentCallError as error:
+        feedback = feedback_for_call_error(error)
+        feedback.input = feedback.input or inputs
+    status = Status.PASSED if feedback is None else Status.FAILED
+    return TestResult(
+        id=f"{spec.part}::{spec.qualified_name}::example_{index + 1}",
+        title=example.note or f"example {index + 1}: {call} on the inputs shown", part=spec.part,
+        function=spec.qualified_name, kind=Kind.EXAMPLE, score=points if status == Status.PASSED else 0.0,
+        max_score=points, status=status, feedback=feedback, output=log.output,
+        duration=time.perf_counter() - started,
+        example=ExampleDetails(input=inputs, expected=show(expected, 600)))

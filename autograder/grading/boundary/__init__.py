@@ -1,0 +1,42 @@
+"""The grading process's side of the trust boundary: everything that starts, talks to and stops the worker.
+
+The worker itself (the only process that runs student code) lives in
+`autograder/sandbox/`, which imports nothing of this package.  This package is
+its counterpart in the grading process, and the part of the grader to read
+first when reviewing what a student's code can and cannot do:
+
+- `_isolation`: the isolation modes (bubblewrap, a separate user, limits only)
+  and the exact command line that starts a worker;
+- `_client`: one worker process: start, request with a deadline, kill with all
+  it started, drain its output within a cap;
+- `_session`: a submission's grading session: calls into the student's code as
+  Python calls (`session.student.activations.relu(s)`), with per-part time budgets
+  and feedback-ready errors (`StudentCallError`).
+"""
+from ._client import WorkerFailure, WorkerFailureKind, WorkerProcess
+from ._isolation import (
+                         DESCRIPTIONS,
+                         IsolationMode,
+                         bubblewrap_works,
+                         choose_mode,
+                         numpy_location,
+                         protect_course_folder,
+)
+from ._session import CallFailure, CallRecord, GradingSession, StudentCallError, TestLog
+
+__all__ = [
+                         "DESCRIPTIONS",
+                         "CallFailure",
+                         "CallRecord",
+                         "GradingSession",
+                         "IsolationMode",
+                         "StudentCallError",
+                         "TestLog",
+                         "WorkerFailure",
+                         "WorkerFailureKind",
+                         "WorkerProcess",
+                         "bubblewrap_works",
+                         "choose_mode",
+                         "numpy_location",
+                         "protect_course_folder",
+]

@@ -1,0 +1,278 @@
+"""The grading side of the worker: start it, talk to it, stop it whatever it does.
+
+`WorkerProcess` owns one worker.  Requests have a wall-clock deadline; a worker
+that misses it, crashes or breaks the protocol is killed with everything it
+started, and the next request starts a fresh one.  What the worker writes to its
+stdout and stderr is drained continuously (so it can never block on a full
+pipe) and only the first KiBs are kept.
+"""
+from __future__ import annotations
+
+import enum
+import os
+import select
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import NoReturn
+
+from ...course import Limits
+from ...sandbox import protocol
+from ._isolation import IsolationMode, build_command, make_private_numpy_site
+
+STARTUP_SECONDS = 20.0
+_SIGNAL_REASONS = {
+    signal.SIGXCPU: "used up its CPU-time limit",
+    signal.SIGKILL: "was killed (it may have run out of memory)",
+    signal.SIGSEGV: "crashed with a segmentation fault (deep recursion can cause this)",
+    signal.SIGXFSZ: "tried to write a file larger than the limit",
+    signal.SIGABRT: "aborted",
+    signal.SIGBUS: "crashed (bus error)",
+}
+
+
+class WorkerFailureKind(str, enum.Enum):
+    """Why the worker did not answer."""
+
+    TIMEOUT = "timeout"     # it missed the request's deadline
+    CRASH = "crash"         # it died (a signal, an exit, a resource limit)
+    PROTOCOL = "protocol"   # it sent something that is not a valid frame
+    STARTUP = "startup"     # it never became ready: the grading machine's problem, not the student's
+
+
+class WorkerFailure(Exception):
+    """The worker did not answer: it timed out, died or broke the protocol.
+
+    `reason` completes the sentence "your code ..." for student feedback.
+    """
+
+    def __init__(self, reason: str, kind: WorkerFailureKind):
+        super().__init__(reason)
+        self.reason = reason
+        self.kind = kind
+
+
+class _Drain(threading.Thread):
+    """Reads a pipe to its end, keeping the first `limit` bytes."""
+
+    def __init__(self, stream, limit: int):
+        super().__init__(daemon=True)
+        self.stream, self.limit = stream, limit
+        self.kept = bytearray()
+        self.dropped = 0
+
+    def run(self):
+        while True:
+            try:
+                chunk = self.stream.read1(65536)
+            except (OSError, ValueError):
+                return
+            if not chunk:
+                return
+            room = self.limit - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+            self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def text(self) -> str:
+        text = self.kept.decode("utf-8", errors="replace")
+        return text + (f"\n[... {self.dropped} more bytes not kept]" if self.dropped else "")
+
+
+def describe_exit(returncode: int | None) -> str:
+    """Words for how the worker ended, for "your code ..."."""
+    if returncode is None:
+        return "stopped answering"
+    if returncode < 0 or returncode > 128:
+        number = -returncode if returncode < 0 else returncode - 128
+        try:
+            name = signal.Signals(number)
+        except ValueError:
+            return f"was ended by signal {number}"
+        return _SIGNAL_REASONS.get(name, f"was ended by signal {name.name}")
+    return f"ended the process (exit status {returncode})"
+
+
+class WorkerProcess:
+    """One worker for one submission's scratch folder; restartable."""
+
+    def __init__(self, student_root: Path, module_folders: list[str], limits: Limits, mode: IsolationMode):
+        self.student_root = Path(student_root)
+        self.module_folders = module_folders
+        self.limits = limits
+        self.mode = mode
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+        self.startup_seconds: list[float] = []
+        self._private_site: tempfile.TemporaryDirectory | None = None
+        self._drains: list[_Drain] = []
+        self._output_parts: list[str] = []
+
+    # -- life cycle -------------------------------------------------------------
+    def start(self) -> None:
+        """Launch the worker (returns at once; readiness is awaited on first use)."""
+        request_read, self._request_write = os.pipe()
+        self._response_read, response_write = os.pipe()
+        limits = {"memory_mb": self.limits.memory_mb, "cpu_seconds": self.limits.cpu_seconds,
+                  "open_files": self.limits.open_files, "processes": self.limits.processes,
+                  "output_kib": self.limits.output_kib, "file_mb": 64}
+        private_site = None
+        if self.mode != IsolationMode.BUBBLEWRAP:
+            if self._private_site is None:
+                self._private_site = tempfile.TemporaryDirectory(prefix="autograder-site-")
+            private_site = make_private_numpy_site(Path(self._private_site.name))
+        command = build_command(self.mode, self.student_root, self.module_folders, limits,
+                                request_read, response_write, private_site)
+        self.uid = command.uid
+        if command.uid is not None:
+            _give_folder_to(self.student_root, command.uid)
+            if private_site is not None:
+                os.chmod(private_site, 0o755)
+        self._started_at = time.perf_counter()
+        self.process = subprocess.Popen(
+            command.argv, env=command.env or None, cwd=command.cwd, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(request_read, response_write),
+            start_new_session=True)
+        os.close(request_read)
+        os.close(response_write)
+        capacity = self.limits.output_kib * 1024
+        self._drains = [_Drain(self.process.stdout, capacity), _Drain(self.process.stderr, capacity)]
+        for drain in self._drains:
+            drain.start()
+        self._ready = False
+        self.starts += 1
+
+    def _ensure_ready(self) -> None:
+        if self.process is None:
+            self.start()
+        if not self._ready:
+            try:
+                reply, _ = self._receive(time.monotonic() + STARTUP_SECONDS, "did not start in time")
+            except WorkerFailure as failure:   # a problem of the grading machine, not of the student
+                tail = self.output.strip().splitlines()[-3:]
+                raise WorkerFailure(f"the worker process could not start ({failure.reason}): "
+                                    + " | ".join(tail), WorkerFailureKind.STARTUP) from None
+            if not reply.get("ready"):
+                self._fail(WorkerFailureKind.PROTOCOL, "sent an unexpected first message")
+            self._ready = True
+            self.startup_seconds.append(time.perf_counter() - self._started_at)
+
+    def stop(self) -> None:
+        """Kill the worker and everything it started; keep what it printed."""
+        if self.process is None:
+            return
+        process, self.process = self.process, None
+        for fd in (self._request_write, self._response_read):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.uid is not None and self.mode != IsolationMode.BUBBLEWRAP:
+            _kill_everything_of(self.uid)   # children that left our process group
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        self.returncode = process.returncode
+        for drain in self._drains:
+            drain.join(timeout=2)
+        text = "".join(drain.text() for drain in self._drains)
+        if text:
+            self._output_parts.append(text)
+
+    def close(self) -> None:
+        self.stop()
+        if self._private_site is not None:
+            self._private_site.cleanup()
+            self._private_site = None
+
+    @property
+    def output(self) -> str:
+        """What the student's code wrote straight to the process's stdout/stderr, all workers so far."""
+        parts = list(self._output_parts)
+        if self.process is not None:
+            parts.extend(drain.text() for drain in self._drains)
+        return "".join(parts)
+
+    # -- requests ---------------------------------------------------------------
+    def request(self, message: dict, arrays: list, timeout: float) -> tuple[dict, list]:
+        """Send one request and wait at most `timeout` seconds for its reply."""
+        self._ensure_ready()
+        deadline = time.monotonic() + timeout
+        self._send(protocol.pack(message, arrays), deadline)
+        return self._receive(deadline, f"timed out after {timeout:g} s")
+
+    def _send(self, frame: bytes, deadline: float) -> None:
+        view = memoryview(frame)
+        while view:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._fail(WorkerFailureKind.TIMEOUT, "did not read its input in time")
+            _, writable, _ = select.select([], [self._request_write], [], remaining)
+            if not writable:
+                continue
+            try:
+                written = os.write(self._request_write, view[:65536])
+            except (BrokenPipeError, OSError):
+                self._fail_from_exit()
+            view = view[written:]
+
+    def _receive(self, deadline: float, timeout_reason: str) -> tuple[dict, list]:
+        def read(size: int) -> bytes:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
+            readable, _, _ = select.select([self._response_read], [], [], remaining)
+            if not readable:
+                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
+            return os.read(self._response_read, size)
+
+        try:
+            message, arrays = protocol.unpack(read)
+        except EOFError:
+            self._fail_from_exit()
+        except protocol.ProtocolError as error:
+            self._fail(WorkerFailureKind.PROTOCOL, f"corrupted the grader's channel ({error})")
+        if not isinstance(message, dict):
+            self._fail(WorkerFailureKind.PROTOCOL, "corrupted the grader's channel")
+        return message, arrays
+
+    def _fail(self, kind: WorkerFailureKind, reason: str) -> NoReturn:
+        self.stop()
+        raise WorkerFailure(reason, kind)
+
+    def _fail_from_exit(self) -> NoReturn:
+        process = self.process
+        if process is not None:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self._fail(WorkerFailureKind.CRASH, describe_exit(process.returncode if process else None))
+
+
+def _give_folder_to(folder: Path, uid: int) -> None:
+    """Make the scratch copy the worker user's own, so it can write there and nowhere else."""
+    os.chown(folder, uid, uid)
+    for path in folder.rglob("*"):
+        os.chown(path, uid, uid, follow_symlinks=False)
+
+
+def _kill_everything_of(uid: int) -> None:
+    """Kill every process of a worker's private user id (kill(-1) from a child with that uid)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)

@@ -1,0 +1,239 @@
+"""How the worker process is isolated, and the command line that starts it.
+
+Three modes, strongest first:
+
+- `bubblewrap`: the worker runs inside bwrap (Debian's `bubblewrap`, Flatpak's
+  sandbox) with its own PID, network, IPC and UTS namespaces and
+  --die-with-parent.  It sees only the Python runtime, numpy, the worker's own
+  two files and the scratch copy of the submission.
+- `unprivileged-user`: no namespaces (some containers forbid them), but the
+  grader runs as root: the worker switches to a user id of its own and relies on
+  the resource limits.  The course's private folders are made unreadable to
+  other users first.
+- `limits-only`: neither is possible (a student's own laptop): resource limits
+  and a scrubbed environment only.
+
+The mode is chosen automatically; AUTOGRADER_ISOLATION forces one (the tests
+use it to cover the fallbacks).
+"""
+from __future__ import annotations
+
+import enum
+import functools
+import itertools
+import json
+import os
+import shutil
+import site
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+
+from ... import sandbox
+from ..._errors import UserError
+
+
+class IsolationMode(str, enum.Enum):
+    """How the worker is isolated, strongest first (the value is what AUTOGRADER_ISOLATION takes)."""
+
+    BUBBLEWRAP = "bubblewrap"
+    UNPRIVILEGED_USER = "unprivileged-user"
+    LIMITS_ONLY = "limits-only"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+DESCRIPTIONS = {
+    IsolationMode.BUBBLEWRAP: "bubblewrap sandbox (own PID and network namespaces, read-only runtime, "
+                              "no access to the grader's files)",
+    IsolationMode.UNPRIVILEGED_USER: "separate unprivileged user with resource limits (no sandbox available)",
+    IsolationMode.LIMITS_ONLY: "resource limits only (no sandbox and not running as root)",
+}
+SANDBOX_DIR = Path(sandbox.__file__).resolve().parent
+INSIDE_STUDENT_ROOT = "/submission"
+INSIDE_RUNTIME = "/opt/autograder"
+INSIDE_NUMPY = "/opt/site"
+_uid_counter = itertools.count()
+
+
+@functools.cache
+def bubblewrap_works() -> bool:
+    """True when bwrap exists and can create the namespaces we ask for."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return False
+    try:
+        probe = subprocess.run([bwrap, *_namespace_flags(), "--ro-bind", "/", "/", "true"],
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+def choose_mode() -> IsolationMode:
+    """The strongest isolation available, unless AUTOGRADER_ISOLATION names one."""
+    forced = os.environ.get("AUTOGRADER_ISOLATION")
+    if forced:
+        names = [mode.value for mode in IsolationMode]
+        if forced not in names:
+            raise UserError(f"AUTOGRADER_ISOLATION must be one of {', '.join(names)}, not {forced!r}")
+        mode = IsolationMode(forced)
+        if mode == IsolationMode.BUBBLEWRAP and not bubblewrap_works():
+            raise UserError("AUTOGRADER_ISOLATION=bubblewrap, but bwrap is missing or cannot create namespaces here")
+        if mode == IsolationMode.UNPRIVILEGED_USER and os.geteuid() != 0:
+            raise UserError("AUTOGRADER_ISOLATION=unprivileged-user needs the grader to run as root")
+        return mode
+    if bubblewrap_works():
+        return IsolationMode.BUBBLEWRAP
+    if os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") == "1":
+        raise UserError("AUTOGRADER_REQUIRE_SANDBOX=1, but bubblewrap (bwrap) is missing or cannot create namespaces")
+    return IsolationMode.UNPRIVILEGED_USER if os.geteuid() == 0 else IsolationMode.LIMITS_ONLY
+
+
+def _namespace_flags() -> list[str]:
+    flags = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if os.geteuid() != 0:
+        flags.append("--unshare-user")   # unprivileged bwrap needs a user namespace
+    return flags
+
+
+def next_worker_uid() -> tuple[int, int]:
+    """A user id no other live worker uses: derived from our pid and a counter."""
+    uid = 1_000_000 + (os.getpid() % (1 << 20)) * 64 + next(_uid_counter) % 64
+    return uid, uid
+
+
+def numpy_location() -> tuple[Path, list[Path]]:
+    """The folder that holds numpy, and numpy's own folders in it (the package and its bundled libraries)."""
+    package = Path(numpy.__file__).resolve().parent
+    folder = package.parent
+    return folder, [path for path in (package, folder / "numpy.libs") if path.exists()]
+
+
+def _package_folders(roots: list[Path]) -> list[Path]:
+    """Every site-packages or dist-packages folder under the given roots."""
+    patterns = ("lib/python3*/site-packages", "lib/python3*/dist-packages", "lib/python3/dist-packages",
+                "local/lib/python3*/site-packages", "local/lib/python3*/dist-packages")
+    found = {Path(path).resolve() for path in site.getsitepackages()}
+    for root in roots:
+        for pattern in patterns:
+            found.update(path.resolve() for path in root.glob(pattern))
+    return sorted(path for path in found if path.is_dir() and any(path.is_relative_to(root) for root in roots))
+
+
+@dataclass
+class WorkerCommand:
+    """Everything needed to start one worker process."""
+
+    argv: list[str]
+    env: dict[str, str]
+    cwd: str
+    uid: int | None
+
+
+def scrubbed_environment(home: str) -> dict[str, str]:
+    """The only environment variables student code sees."""
+    return {
+        "PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp",
+    }
+
+
+def build_command(mode: IsolationMode, student_root: Path, module_folders: list[str], limits: dict,
+                  request_fd: int, response_fd: int, private_numpy_site: Path | None = None) -> WorkerCommand:
+    """The argv, environment and user of a worker for the given isolation mode.
+
+    module_folders are relative to student_root (for example ["nn", "word2vec"]).
+    private_numpy_site, for the modes without bubblewrap, is a folder holding
+    only links to numpy, so the worker's import path does not include the
+    grader's whole site-packages.
+    """
+    python = os.path.realpath(sys.executable)
+    uid, gid = next_worker_uid() if os.geteuid() == 0 else (None, None)
+    config = {"request_fd": request_fd, "response_fd": response_fd, "limits": limits,
+              "capture_chars": limits["output_kib"] * 1024, "uid": uid, "gid": gid}
+    if mode == IsolationMode.BUBBLEWRAP:
+        config.update(student_root=INSIDE_STUDENT_ROOT, numpy_path=INSIDE_NUMPY,
+                      module_paths=[f"{INSIDE_STUDENT_ROOT}/{folder}".rstrip("/") for folder in module_folders])
+        argv = [shutil.which("bwrap") or "bwrap", *_bubblewrap_mounts(student_root), *_namespace_flags(),
+                "--die-with-parent", "--new-session", "--hostname", "sandbox",
+                "--chdir", INSIDE_STUDENT_ROOT, "--clearenv"]
+        for name, value in scrubbed_environment(INSIDE_STUDENT_ROOT).items():
+            argv += ["--setenv", name, value]
+        argv += [python, "-I", "-S", f"{INSIDE_RUNTIME}/worker.py", json.dumps(config)]
+        return WorkerCommand(argv, {}, str(student_root), uid)
+    config.update(student_root=str(student_root), numpy_path=str(private_numpy_site),
+                  module_paths=[str(student_root / folder) for folder in module_folders])
+    argv = [python, "-I", "-S", str(SANDBOX_DIR / "worker.py"), json.dumps(config)]
+    return WorkerCommand(argv, scrubbed_environment(str(student_root)), str(student_root), uid)
+
+
+def _bubblewrap_mounts(student_root: Path) -> list[str]:
+    """Read-only runtime, numpy and the worker's files; the scratch copy read-write; nothing else."""
+    mounts: list[str] = []
+    created: set[str] = set()
+
+    def parents_of(destination: str) -> None:
+        # bwrap would create missing parent folders with mode 0700, which the
+        # worker's unprivileged user could not enter: create them 0755 first.
+        for parent in reversed(Path(destination).parents):
+            name = str(parent)
+            if name != "/" and name not in created and not name.startswith("/usr"):
+                mounts.extend(["--perms", "0755", "--dir", name])
+                created.add(name)
+
+    for top in ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"):
+        if os.path.exists(top):
+            parents_of(top)
+            mounts += ["--ro-bind", top, top]
+    for name in ("lib", "lib64", "lib32", "bin", "sbin"):
+        path = Path("/") / name
+        if path.is_symlink():
+            mounts += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            mounts += ["--ro-bind", str(path), str(path)]
+    prefix = Path(sys.base_prefix).resolve()
+    bound_roots = [Path("/usr")]
+    if not prefix.is_relative_to("/usr"):
+        parents_of(str(prefix))
+        mounts += ["--ro-bind", str(prefix), str(prefix)]
+        bound_roots.append(prefix)
+    for folder in _package_folders(bound_roots):   # hide every installed package, the grader included ...
+        mounts += ["--tmpfs", str(folder)]
+    _, numpy_folders = numpy_location()
+    parents_of(f"{INSIDE_NUMPY}/numpy")
+    for path in numpy_folders:                       # ... except numpy
+        mounts += ["--ro-bind", str(path), f"{INSIDE_NUMPY}/{path.name}"]
+    mounts += ["--ro-bind", str(SANDBOX_DIR), INSIDE_RUNTIME,
+               "--bind", str(student_root), INSIDE_STUDENT_ROOT,
+               "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+    return mounts
+
+
+def protect_course_folder(root: Path) -> None:
+    """Without a sandbox, make the course checkout (reference, suites, quiz keys, .git) unreachable by other users.
+
+    Only the permission bits for "others" of the top folder are removed: the
+    worker's private user id is such an other user and can no longer enter it.
+    The worker imports numpy and its own code before it switches user, so it
+    needs nothing from inside the checkout afterwards.
+    """
+    mode = root.stat().st_mode
+    if mode & 0o007:
+        os.chmod(root, mode & ~0o007)
+
+
+def make_private_numpy_site(folder: Path) -> Path:
+    """A folder with links to numpy only, for the worker's import path outside bubblewrap."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _, numpy_folders = numpy_location()
+    for path in numpy_folders:
+        link = folder / path.name
+        if not link.exists():
+            link.symlink_to(path, target_is_directory=True)
+    return folder
