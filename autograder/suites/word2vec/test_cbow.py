@@ -27,8 +27,14 @@ from autograder.grading.compare import as_numeric_array, compare, show
 from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
 from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
-from autograder.suites.word2vec._common import (check_against_central_differences, check_inputs_kept, expect_items,
-                                                 first_mistake, loss_of, non_finite)
+from autograder.suites.word2vec._common import (
+    check_against_central_differences,
+    check_inputs_kept,
+    expect_items,
+    first_mistake,
+    loss_of,
+    non_finite,
+)
 
 grades = pytest.mark.grades
 
@@ -230,7 +236,7 @@ CONSISTENT = (0.8, 1.2)          # that loss over the reported last-epoch loss: 
 RANDOM_TEXT = dict(vocab_size=8, n_words=200, dim=8, window=1, epochs=4, lr=0.5)
 SEES_THE_CENTER = 0.93           # last loss / log V on random text: at least 0.98 (center in its context: < 0.88)
 
-_runs = weakref.WeakKeyDictionary()   # student → (corpus, result or error, names of the arguments it changed)
+_runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → (corpus, result or error, arguments changed)
 
 
 def planted_corpus(rng) -> dict:
@@ -275,6 +281,7 @@ def trained(got, *, vocab_size, dim, epochs, inputs) -> tuple:
     if losses is None or losses.shape != (epochs,) or non_finite(losses):
         fail(f"{TRAIN_CALL} should return losses as a list of {epochs} finite numbers, one per epoch.",
              inputs=inputs, got=show(got[2]))
+    assert W_in is not None and W_out is not None   # checked above: fail() does not return
     return W_in.astype(np.float64), W_out.astype(np.float64), losses.astype(np.float64)
 
 
@@ -285,7 +292,7 @@ def corpus_loss(ref, W_in, W_out, ids, window) -> float:
                           for context, center in ref.pairs.cbow_examples(ids, window)]))
 
 
-_fits = weakref.WeakKeyDictionary()   # student → what fitted_run found: its result, or the failure it raised
+_fits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → fitted_run's result, or the failure it raised
 
 
 def fitted_run(student, ref, calls, rng) -> tuple:
@@ -341,7 +348,7 @@ def test_train_cbow_reports_the_mean_loss_per_example(student, ref, calls, rng):
 @grades("train.train_cbow", weight=0.5)
 def test_train_cbow_loss_falls_over_the_epochs(student, ref, calls, rng):
     """the mean loss of train_cbow's last epoch is clearly below that of its first"""
-    corpus, _, _, losses, fit = fitted_run(student, ref, calls, rng)
+    corpus, _, _, losses, _ = fitted_run(student, ref, calls, rng)
     epochs = [float(epoch) for epoch in range(1, EPOCHS + 1)]
     figure(Figure(title="train_cbow on a planted-topics corpus", x_label="epoch", y_label="mean loss per example",
                   series=[Series("your train_cbow", epochs, [float(x) for x in losses]),

@@ -13,8 +13,14 @@ import pytest
 
 from autograder.grading import StudentCallError
 from autograder.grading.checks import fail, matches, note, ratio
-from autograder.suites.word2vec._common import (check_against_central_differences, check_inputs_kept, expect_items,
-                                                 loss_of, non_finite, scalar)
+from autograder.suites.word2vec._common import (
+    check_against_central_differences,
+    check_inputs_kept,
+    expect_items,
+    loss_of,
+    non_finite,
+    scalar,
+)
 
 grades = pytest.mark.grades
 
