@@ -92,13 +92,13 @@ def slope_along(loss, array, direction, h=1e-5) -> float:
 
 
 def check_against_central_differences(loss, arrays, analytic, names, *, call, inputs, sign_mistake, rng,
-                                      mistake_of=None):
+                                      mistake_of=None, h=1e-5, tolerance=GRADIENT_TOLERANCE):
     """Each returned gradient against central differences of the student's own loss.
 
-    A central difference along one random direction per argument (two calls) checks a correct gradient; only
-    when it disagrees are the central differences of every entry computed, to show the student where.
-    A gradient of the opposite sign names sign_mistake; otherwise mistake_of(name, gradient, numerical), if
-    given, may name another mistake.
+    A central difference along one random direction per argument (two calls, step h) checks a correct gradient;
+    only when it disagrees (relative error above tolerance) are the central differences of every entry computed,
+    to show the student where.  A gradient of the opposite sign names sign_mistake; otherwise
+    mistake_of(name, gradient, numerical), if given, may name another mistake.
     """
     for name, array, gradient in zip(names, arrays, analytic):
         gradient = as_numeric_array(gradient)
@@ -107,9 +107,9 @@ def check_against_central_differences(loss, arrays, analytic, names, *, call, in
                  f"the shape of {name[5:]}, {array.shape}.", inputs=inputs)
         gradient = gradient.astype(np.float64)
         direction = rng.normal(size=array.shape)
-        measured = slope_along(loss, array, direction)
+        measured = slope_along(loss, array, direction, h)
         scale = max(1e-8, abs(measured), float(np.linalg.norm(gradient) * np.linalg.norm(direction)))
-        if abs(float(np.sum(gradient * direction)) - measured) <= GRADIENT_TOLERANCE * scale:
+        if abs(float(np.sum(gradient * direction)) - measured) <= tolerance * scale:
             continue
         numerical = numerical_gradient(loss, array)
         mistake = None   # gradient is a float64 array of the right shape here, safe for mistake_of
