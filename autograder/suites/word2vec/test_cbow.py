@@ -115,26 +115,38 @@ def test_cbow_gradients_match_central_differences_of_the_loss(student, rng):
 
 
 @grades("losses.cbow_loss_and_grad")
-def test_cbow_loss_is_stable_for_scores_near_800(student, ref):
+def test_cbow_loss_is_stable_for_scores_near_800(student, ref, rng):
     """cbow_loss_and_grad is exact when the scores U·h are near 800"""
-    V_context = np.array([[1.5, 0.25], [0.5, 0.75]])                              # h = [1.0, 0.5]
-    U = np.array([[780.0, 40.0], [779.0, 32.0], [770.0, 40.0], [-5.0, 0.0]])   # scores 800, 795, 790, -5
-    inputs = {"V_context": V_context, "o": 1, "U": U}
-    expected = ref.losses.cbow_loss_and_grad(V_context, 1, U)
-    expect_items(student.losses.cbow_loss_and_grad(V_context, 1, U), expected, LOSS_ITEMS, call=LOSS_CALL,
+    h = np.array([1.0, 0.5])
+    spread = 0.25 * rng.integers(-4, 5, size=2)
+    V_context = np.array([h + spread, h - spread])   # their mean is h; quarters keep every number exact
+    top = float(rng.integers(790, 811))
+    scores = np.array([top, top - float(rng.integers(3, 8)), top - float(rng.integers(8, 15)),
+                       -float(rng.integers(1, 10))])[rng.permutation(4)]
+    second = 2.0 * rng.integers(10, 21, size=4)      # even, so the first entries stay whole numbers
+    U = np.column_stack([scores - 0.5 * second, second])   # row w scores U[w]·h = scores[w]
+    o = int(np.argsort(-scores)[1])                  # the second best word
+    inputs = {"V_context": V_context, "o": o, "U": U}
+    expected = ref.losses.cbow_loss_and_grad(V_context, o, U)
+    expect_items(student.losses.cbow_loss_and_grad(V_context, o, U), expected, LOSS_ITEMS, call=LOSS_CALL,
                  inputs=inputs, mistakes_if={"cbow_softmax_no_max_shift": lambda got: any(map(non_finite, got)),
-                                             **loss_mistakes(V_context, 1, U, expected)})
+                                             **loss_mistakes(V_context, o, U, expected)})
 
 
 # -- cbow_step --------------------------------------------------------------------------------------------------
 STEP_CALL = "cbow_step(W_in, W_out, context, center, lr)"
 
 
-def step_inputs(rng, context):
-    """Small enough (6 words, E = 3) for the feedback to show the matrices in full."""
+def step_inputs(rng, n_context, repeated=False) -> dict:
+    """6 words and E = 3, small enough for the feedback to show the matrices in full; ids drawn from rng.
+
+    The context holds n_context distinct words other than the center; with repeated, its first word
+    comes again at its end ([a, b, a] for n_context = 2).
+    """
     W_in, W_out = rng.normal(0.0, 0.5, size=(6, 3)), rng.normal(0.0, 0.5, size=(6, 3))
-    inputs = {"W_in": W_in, "W_out": W_out, "context": list(context), "center": 2, "lr": 0.1}
-    return inputs
+    words = [int(word) for word in rng.permutation(6)]
+    center, context = words[0], words[1:1 + n_context]
+    return {"W_in": W_in, "W_out": W_out, "context": context + context[:1] * repeated, "center": center, "lr": 0.1}
 
 
 def reference_step(ref, inputs) -> tuple:
@@ -171,7 +183,7 @@ def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9):
 @grades("train.cbow_step")
 def test_cbow_step_returns_the_loss_before_the_step(student, ref, rng):
     """cbow_step returns the CBoW loss computed before the update"""
-    inputs = step_inputs(rng, [0, 3, 4, 1])
+    inputs = step_inputs(rng, 4)
     loss, new_in, new_out = reference_step(ref, inputs)
     after = ref.losses.cbow_loss_and_grad(new_in[inputs["context"]], inputs["center"], new_out)[0]
     expect(call_step(student, inputs), loss, call=STEP_CALL, inputs=inputs,
@@ -181,7 +193,7 @@ def test_cbow_step_returns_the_loss_before_the_step(student, ref, rng):
 @grades("train.cbow_step", weight=2)
 def test_cbow_step_moves_the_weights_against_the_gradient(student, ref, calls, rng):
     """cbow_step moves every context row of W_in and all of W_out by -lr × gradient, in place"""
-    inputs = step_inputs(rng, [0, 3, 4, 1])
+    inputs = step_inputs(rng, 4)
     W_in, W_out, context = inputs["W_in"], inputs["W_out"], inputs["context"]
     _, expected_in, expected_out = reference_step(ref, inputs)
     call_step(student, inputs)
@@ -203,8 +215,9 @@ def test_cbow_step_moves_the_weights_against_the_gradient(student, ref, calls, r
 @grades("train.cbow_step")
 def test_cbow_step_moves_a_repeated_context_word_once_per_occurrence(student, ref, calls, rng):
     """cbow_step with a word twice in the context moves its row twice (checked against central differences)"""
-    inputs = step_inputs(rng, [4, 1, 4])
+    inputs = step_inputs(rng, 2, repeated=True)
     W_in, W_out, context, center, lr = (inputs[name] for name in ("W_in", "W_out", "context", "center", "lr"))
+    twice, once = context[0], context[1]
     work_in, work_out = W_in.copy(), W_out.copy()
     loss_and_grad = ref.losses.cbow_loss_and_grad
 
@@ -216,12 +229,12 @@ def test_cbow_step_moves_a_repeated_context_word_once_per_occurrence(student, re
     _, exact_in, _ = reference_step(ref, inputs)
     call_step(student, inputs)
     got_in, got_out = weights_after(calls, inputs)
-    once = {"cbow_repeated_context_once":   # word 4 (twice in the context) moved half as far, word 1 right
-            lambda got: matches(np.asarray(got)[1], exact_in[1]) and
-            ratio(np.asarray(got)[4] - W_in[4], exact_in[4] - W_in[4]) == pytest.approx(0.5),
-            "cbow_grad_to_one_row": lambda got: not np.array_equal(np.asarray(got)[4], W_in[4]) and
-            np.array_equal(np.asarray(got)[1], W_in[1])}
-    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8, mistakes_if=once)
+    mistakes_if = {"cbow_repeated_context_once":   # the repeated word moved half as far, the other one right
+                   lambda got: matches(np.asarray(got)[once], exact_in[once]) and
+                   ratio(np.asarray(got)[twice] - W_in[twice], exact_in[twice] - W_in[twice]) == pytest.approx(0.5),
+                   "cbow_grad_to_one_row": lambda got: not np.array_equal(np.asarray(got)[twice], W_in[twice]) and
+                   np.array_equal(np.asarray(got)[once], W_in[once])}
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8, mistakes_if=mistakes_if)
     expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8)
 
 
