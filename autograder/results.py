@@ -132,8 +132,9 @@ class PartResult:
     title: str
     submitted: bool = True
     note: str = ""            # e.g. "not submitted", "activations.py does not import: SyntaxError ..."
-    max_points: float = 0.0   # the part's points, also when it was not submitted
+    max_points: float = 0.0   # the points this grading could give, also when the part was not submitted
     tests: list[TestResult] = field(default_factory=list)
+    not_run_points: float = 0.0   # a self-check's: the points of the hidden tests, which it did not run
 
     @property
     def score(self) -> float:

@@ -52,7 +52,8 @@ def _part_lines(part: PartResult) -> list[str]:
 def render_text(result: GradingResult, visible_only: bool = False) -> str:
     """The whole summary as one string (ends with a newline)."""
     title = "Self-check (visible examples only)" if visible_only else "Grade"
-    lines = [f"{title} for {result.student}: {_points(result.score)} / {_points(result.max_score)} points"]
+    of_what = " from the visible examples" if visible_only else ""
+    lines = [f"{title} for {result.student}: {_points(result.score)} / {_points(result.max_score)} points{of_what}"]
     if result.isolation:
         lines.append(f"Student code ran in: {result.isolation}")
     if result.error:
@@ -87,8 +88,8 @@ def check_summary(result: GradingResult) -> str:
     """The self-check's closing lines: what passed, and how much the hidden tests still hold."""
     examples = [test for test in result.tests() if test.kind == EXAMPLE]
     passed = [test for test in examples if test.status == PASSED]
-    visible_points = sum(test.max_score for test in examples)
-    hidden_points = result.max_score - visible_points
+    visible_points = result.max_score
+    hidden_points = sum(part.not_run_points for part in result.parts)
     return (f"Visible examples: {len(passed)} of {len(examples)} passed "
             f"({_points(sum(t.score for t in passed))} of {_points(visible_points)} points).\n"
             f"The hidden tests hold the other {_points(hidden_points)} points and run only when you submit: "
