@@ -55,6 +55,8 @@ class Feedback:
     mistake: str | None = None          # id from the mistakes catalogue
     mistake_title: str | None = None    # its name, e.g. "ReLU derivative is 1 at 0"
     where: str | None = None            # lines of the student's own files where their code failed
+    blocked_by: str | None = None       # "activations.py" when the test failed only because that module did not
+                                        # import (or is missing): reports say so once, not under every test
 
 
 @dataclass
@@ -168,6 +170,7 @@ class GradingResult:
     error: str | None = None   # set when grading itself failed; the score is then 0
     version: str = ""
     diagnostics: str = ""      # for instructors only (a grader traceback): never rendered for students
+    stdout_visibility: str = "hidden"   # Gradescope visibility of the grader's console output
 
     @property
     def score(self) -> float:

@@ -62,7 +62,7 @@ def test_grade_json_has_exactly_gradescopes_fields(reference_submission, tmp_pat
                                     "--format", "json", "-o", str(output)])
     assert run.exit_code == 0, run.output
     data = json.loads(output.read_text())
-    assert set(data) == {"score", "max_score", "execution_time", "output", "tests"}
+    assert set(data) == {"score", "max_score", "execution_time", "output", "stdout_visibility", "tests"}
     assert data["score"] == 12 and isinstance(data["execution_time"], float)
     assert {key for test in data["tests"] for key in test} == {
         "name", "number", "score", "max_score", "status", "output", "visibility", "tags"}

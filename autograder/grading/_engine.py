@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import UserError
-from ..course import Part, course_root, load_parts, parameter_names, reference_available
+from ..course import VISIBILITIES, Part, course_root, load_parts, parameter_names, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._plugin import run_suites
@@ -119,3 +119,19 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
         result.parts.append(PartResult(name=part.name, title=part.title, note=note, max_points=max_points,
                                        tests=part_tests, not_run_points=not_run))
     result.parts.sort(key=lambda part: order[part.name])
+    _apply_visibility(result, parts)
+
+
+def _apply_visibility(result: GradingResult, parts: list[Part]) -> None:
+    """Each test's Gradescope visibility from its part's manifest; the console output's, the most held back.
+
+    A part that was not submitted says so at once: that is no hidden test's result.
+    """
+    settings = {part.name: part.visibility for part in parts}
+    for part in result.parts:
+        if not part.submitted or part.name not in settings:
+            continue
+        for test in part.tests:
+            test.visibility = settings[part.name].examples if test.kind == Kind.EXAMPLE else settings[part.name].hidden_tests
+    result.stdout_visibility = max((part.visibility.stdout for part in parts), key=VISIBILITIES.index,
+                                   default="hidden")

@@ -17,7 +17,7 @@ import pytest
 
 from ..course import FunctionSpec, Part, load_reference
 from ..results import Feedback, Kind, Status, TestResult
-from .boundary import GradingSession, StudentCallError
+from .boundary import CallFailure, GradingSession, StudentCallError
 from .checks import SUITES, GradeFailure, TestRecord, current_record, mistakes
 
 
@@ -36,9 +36,12 @@ class ReferenceNamespace:
 def feedback_for_call_error(error: StudentCallError) -> Feedback:
     """Feedback when the student's code raised, crashed, hung or was missing."""
     where = "\n".join(error.where)
-    return Feedback(message=f"Calling {error.call} {error.reason}." if not error.call.startswith("importing")
+    importing = error.call.startswith("importing ")
+    blocked_by = error.call.removeprefix("importing ") if importing and error.kind in (CallFailure.IMPORT,
+                                                                                      CallFailure.MISSING) else None
+    return Feedback(message=f"Calling {error.call} {error.reason}." if not importing
                     else f"{error.call[0].upper()}{error.call[1:]} {error.reason}.",
-                    input=error.inputs, where=where or None)
+                    input=error.inputs, where=where or None, blocked_by=blocked_by)
 
 
 class GradingPlugin:

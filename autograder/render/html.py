@@ -43,7 +43,7 @@ from ..results import (
     PartResult,
     TestResult,
 )
-from ._blocks import detail_blocks
+from ._blocks import ImportProblem, detail_blocks, import_problems, is_blocked
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -121,6 +121,11 @@ class TestView:
         return self.test.feedback
 
     @property
+    def blocked(self) -> bool:
+        """Failed only because a module did not load: the banner at the top says why, once."""
+        return is_blocked(self.test)
+
+    @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.test.kind, self.test.kind)
 
@@ -167,6 +172,11 @@ class FunctionView:
     def passed(self) -> bool:
         return self.failed == 0
 
+    @property
+    def open(self) -> bool:
+        """Shown open: a test failed for a reason of its own (not only because a module did not load)."""
+        return any(not view.passed and not view.blocked for view in self.tests)
+
 
 @dataclass
 class PartView:
@@ -204,6 +214,7 @@ class ReportView:
     date: str
     duration: str
     student_output: str
+    import_problems: list[ImportProblem] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -211,7 +222,7 @@ class ReportView:
 
     @property
     def failed_tests(self) -> int:
-        return sum(not view.passed for part in self.parts if part.part.submitted
+        return sum(not view.passed and not view.blocked for part in self.parts if part.part.submitted
                    for function in part.functions for view in function.tests)
 
 
@@ -268,7 +279,7 @@ def _report_view(result: GradingResult) -> ReportView:
     parts = [_part_view(part, index, counter) for index, part in enumerate(result.parts, start=1)]
     return ReportView(result=result, parts=parts, submission_name=_file_name(result.submission),
                       date=_format_date(result.started_at), duration=_format_duration(result.execution_time),
-                      student_output=_shorten(result.student_output))
+                      student_output=_shorten(result.student_output), import_problems=import_problems(result))
 
 
 def _file_name(path: str) -> str:
@@ -337,6 +348,8 @@ def _detail_blocks(test: TestResult) -> list[Block]:
     question's blocks are shown apart (`_question_blocks`).
     """
     blocks = []
+    if is_blocked(test):   # the banner at the top shows the import error and where it happened
+        return []
     if test.feedback:
         blocks = [Block(label, getattr(test.feedback, name)) for name, label in FEEDBACK_BLOCKS
                   if getattr(test.feedback, name)]

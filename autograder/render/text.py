@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 from ..results import EXAMPLE, PASSED, GradingResult, PartResult, TestResult
+from ._blocks import import_problems, is_blocked
 
 
 def _points(value: float) -> str:
@@ -59,14 +60,20 @@ def render_text(result: GradingResult, visible_only: bool = False) -> str:
     if result.error:
         lines.append(f"GRADING ERROR: {result.error}")
     lines += [f"Note: {message}" for message in result.messages if "\n" not in message]
+    lines += _import_banner(result)
     for part in result.parts:
         lines += [""] + _part_lines(part)
     failures = [test for test in result.tests() if test.status != PASSED and test.feedback
                 and any(p.submitted for p in result.parts if p.name == test.part)]
+    blocked = [test for test in failures if is_blocked(test)]
+    failures = [test for test in failures if not is_blocked(test)]
     if failures:
         lines += ["", f"What went wrong ({len(failures)} failed test{'s' if len(failures) > 1 else ''})", ""]
         for test in failures:
             lines += _failure_block(test) + [""]
+    if blocked:
+        lines += ["", f"The {len(blocked)} test{'s' if len(blocked) > 1 else ''} that failed only because a module "
+                      "did not load are not listed one by one: see the top."]
     if visible_only:
         lines += ["", check_summary(result)]
     return "\n".join(lines).rstrip() + "\n"
@@ -78,10 +85,30 @@ def render_function(result: GradingResult, function: str) -> str:
     if not tests:
         return ""
     lines = [_function_line(function, tests)]
+    shown_blocked = False
     for test in tests:
         if test.status != PASSED and test.feedback:
+            if is_blocked(test):   # the same import error under every test says nothing new
+                if shown_blocked:
+                    continue
+                shown_blocked = True
             lines += [""] + _failure_block(test)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _import_banner(result: GradingResult) -> list[str]:
+    """The modules that did not load, once each, before anything else."""
+    problems = import_problems(result)
+    if not problems:
+        return []
+    lines = ["", "Some of your code could not be loaded, so every test that needs it failed. Fix this first:"]
+    for problem in problems:
+        count = f"{problem.tests} test{'s' if problem.tests > 1 else ''}"
+        lines.append(_indent(textwrap.fill(f"[{problem.part}] {problem.message} ({count} failed because of it)", 96,
+                                           subsequent_indent="  "), "  "))
+        if problem.where:
+            lines += ["      where:", _indent(problem.where, "        ")]
+    return lines
 
 
 def check_summary(result: GradingResult) -> str:
