@@ -79,6 +79,7 @@ class Figure:
     series: list[Series] = field(default_factory=list)
     log_y: bool = False
     only_if_failed: bool = False   # worth showing only when the test failed (e.g. a curve over the reference's)
+    categories: list[str] = field(default_factory=list)   # names of x = 0, 1, 2, ... for bars over named things
 
 
 @dataclass
@@ -98,6 +99,8 @@ class QuestionDetails:
     explanation: str = ""       # why the right answer is right (shown after grading)
     feedback: str = ""          # the feedback attached to the choices the student picked
     expected_answer: str = ""   # the right answer, when it is not already in the test's feedback
+    prompt_html: str = ""       # the prompt and its choices as HTML (Markdown rendered, maths as MathML), from the
+    explanation_html: str = ""  # quiz's own text: the HTML report shows these; other renderings the plain texts
 
 
 @dataclass

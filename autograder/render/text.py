@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..results import EXAMPLE, PASSED, GradingResult, PartResult, TestResult
+from ..results import EXAMPLE, PASSED, QUESTION, GradingResult, PartResult, TestResult
 from ._blocks import import_problems, is_blocked
 
 
@@ -25,8 +25,10 @@ def _indent(text: str, prefix: str = "      ") -> str:
 
 
 def _failure_block(test: TestResult) -> list[str]:
-    kind = "example" if test.kind == EXAMPLE else "test"
+    kind = "example" if test.kind == EXAMPLE else "question" if test.kind == QUESTION else "test"
     lines = [f"  [{test.part}] {test.function}: {test.title} ({kind}, {_points(test.score)} / {_points(test.max_score)})"]
+    if test.question and test.question.prompt:   # a quiz question: what was asked, as the student saw it
+        lines += ["      question:", _indent(test.question.prompt, "        ")]
     feedback = test.feedback
     if feedback:
         lines.append(_indent(textwrap.fill(feedback.message, 96, subsequent_indent="")))
