@@ -12,6 +12,7 @@ import functools
 import html
 import html.parser
 import re
+from typing import ClassVar
 
 import jinja2
 import jinja2.sandbox
@@ -113,7 +114,7 @@ _MARKDOWN_MARKS = re.compile(r"[*_`#<>\[\]|&]|^\s*(?:[-+]|\d+\.)\s", re.MULTILIN
 class _PlainText(html.parser.HTMLParser):
     """Python-Markdown's HTML as terminal text: the tags it writes, each laid out the way plain text shows it."""
 
-    _BLOCKS = {"p", "ul", "ol", "pre", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+    _BLOCKS: ClassVar[set[str]] = {"p", "ul", "ol", "pre", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
