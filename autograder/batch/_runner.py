@@ -83,10 +83,24 @@ class _Outputs:
     def write_gradebook(self) -> None:
         write_gradebook(list(self.results.values()), self.output / "gradebook.csv")
 
-    def write_dashboard(self) -> None:
+    def write_dashboard(self, similarity=None) -> None:
         from ..render.dashboard import render_dashboard
 
-        (self.output / "index.html").write_text(render_dashboard(list(self.results.values())), encoding="utf-8")
+        (self.output / "index.html").write_text(render_dashboard(list(self.results.values()), similarity=similarity),
+                                                encoding="utf-8")
+
+    def check_similarity(self, entries: list[Entry]):
+        """The similarity section of the dashboard; a failure of the check never costs the batch its dashboard."""
+        from ..course import load_parts
+        from ..render.dashboard import SimilaritySection
+        from ._similarity import check_similarity
+
+        graded = {part.name for result in self.results.values() for part in result.parts}
+        try:
+            return check_similarity(entries, [part for part in load_parts() if part.name in graded], self.output)
+        except Exception as error:   # a bug of ours or of the library: grades are untouched, say so
+            return SimilaritySection(missing=f"The similarity check failed ({type(error).__name__}: {error}); "
+                                             "no grade depends on it.")
 
 
 def _settings_fingerprint(settings: BatchSettings) -> str:
@@ -150,7 +164,7 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         except KeyboardInterrupt:
             interrupted = True
     outputs.write_gradebook()
-    outputs.write_dashboard()
+    outputs.write_dashboard(None if interrupted else outputs.check_similarity(entries))
     errors = sum(1 for result in outputs.results.values() if result.error)
     return BatchSummary(total=len(entries), graded_now=len(outputs.results) - reused, reused=reused,
                         errors=errors, interrupted=interrupted, output=output)

@@ -100,6 +100,7 @@ class SimilaritySection:
     compared: dict[str, int] = field(default_factory=dict)   # part → submissions compared
     csv: str = ""                                            # the CSV file, relative to the dashboard
     missing: str = ""                                        # why there is no similarity check
+    note: str = ""                                           # what it left out, e.g. parts past its time budget
 
     def by_part(self) -> dict[str, list[SimilarityPair]]:
         groups: dict[str, list[SimilarityPair]] = {part: [] for part in self.compared}
@@ -231,3 +232,14 @@ def render_dashboard(results: list[GradingResult], title: str = "Class overview"
         hardest=rates[:HARDEST_SHOWN], rates=rates, mistakes=_mistakes(results),
         troubles=[trouble for result in results for trouble in troubles[result.student]],
         similarity=similarity, points=format_points, script=Markup(script), script_hash=csp_hash(script))
+
+
+def render_similarity_pair(pair: SimilarityPair, first: list[tuple[str, bool]], second: list[tuple[str, bool]]) -> str:
+    """The side-by-side page of two submissions: each one's code as (text, shared) pieces, the shared ones marked.
+
+    The code is the students' own text: it is autoescaped like everything else.
+    """
+    sides = [{"student": pair.first, "share": pair.first_share, "segments": first},
+             {"student": pair.second, "share": pair.second_share, "segments": second}]
+    return jinja_environment().get_template("similarity.html.j2").render(pair=pair, sides=sides, script=None,
+                                                                          script_hash="")
