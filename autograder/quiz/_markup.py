@@ -95,6 +95,7 @@ def maths_to_text(latex: str) -> str:
     return re.sub(r" {2,}", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=4096)   # a class's reports show the same prompts and choices again and again
 def to_terminal(markdown_text: str) -> str:
     """Markdown for a terminal: rendered by Python-Markdown, laid out as plain text, maths as Unicode.
 

@@ -89,3 +89,19 @@ def test_sorting_by_total_puts_the_lowest_then_the_highest_score_first(opened):
 def test_the_page_loads_nothing_and_logs_no_error(opened):
     opened["page"].locator("details.all-rates > summary").click()
     assert opened["requests"] == [] and opened["errors"] == []
+
+
+def test_the_side_by_side_page_fits_a_phone_and_a_desktop(browser, tmp_path):
+    from autograder.render.dashboard import render_similarity_pair
+
+    pair = SimilarityPair(part="nn", first="ann", second="ben", first_share=0.9, second_share=0.8,
+                          overlap_tokens=400, view="")
+    code = [("def relu(s):\n", False), ("    return np.maximum(s, 0)  # " + "x" * 200 + "\n", True)]
+    path = tmp_path / "pair.html"
+    path.write_text(render_similarity_pair(pair, code, code), encoding="utf-8")
+    for viewport in WIDTHS.values():
+        page = browser.new_page(viewport=viewport)
+        page.goto(path.as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert page.locator("mark").count() == 2 and page.locator("pre").first.is_visible()
+        page.close()
