@@ -69,7 +69,8 @@ def _grade_command(submission, parts, output_format, output, seed, fail_under, v
         result = grade_submission(submission, list(parts) or None, seed=seed, visible_only=visible_only)
     except MalformedSubmission as error:
         # the submission cannot be read: still write a result (score 0, the reason), then fail as bad input
-        emit(render_result(failed_result(submission, str(error), list(parts) or None), output_format), output)
+        emit(render_result(failed_result(submission, str(error), list(parts) or None, visible_only=visible_only),
+                           output_format, visible_only), output)
         raise
     emit(render_result(result, output_format, visible_only), output)
     if result.diagnostics:   # a failure of the grader itself: the traceback is for the instructor's eyes
@@ -192,8 +193,9 @@ def gradescope_build(output):
 @main.command("ci-template")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=".github/workflows/autograde.yml",
               show_default=True)
-@click.option("--threshold", type=float, default=0.0, show_default=True,
-              help="Points on the visible examples below which the workflow fails.")
+@click.option("--threshold", type=click.FloatRange(min=0), default=None,
+              help="Points on the visible examples below which the workflow fails "
+                   "[default: all of them, so it fails until every visible example passes].")
 @click.option("--folder", default="assignments", show_default=True, help="Where the student's modules are.")
 @click.option("--python-version", default="3.11", show_default=True)
 @reports_user_errors

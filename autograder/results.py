@@ -55,6 +55,8 @@ class Feedback:
     mistake: str | None = None          # id from the mistakes catalogue
     mistake_title: str | None = None    # its name, e.g. "ReLU derivative is 1 at 0"
     where: str | None = None            # lines of the student's own files where their code failed
+    blocked_by: str | None = None       # "activations.py" when the test failed only because that module did not
+                                        # import (or is missing): reports say so once, not under every test
 
 
 @dataclass
@@ -77,6 +79,7 @@ class Figure:
     series: list[Series] = field(default_factory=list)
     log_y: bool = False
     only_if_failed: bool = False   # worth showing only when the test failed (e.g. a curve over the reference's)
+    categories: list[str] = field(default_factory=list)   # names of x = 0, 1, 2, ... for bars over named things
 
 
 @dataclass
@@ -96,6 +99,8 @@ class QuestionDetails:
     explanation: str = ""       # why the right answer is right (shown after grading)
     feedback: str = ""          # the feedback attached to the choices the student picked
     expected_answer: str = ""   # the right answer, when it is not already in the test's feedback
+    prompt_html: str = ""       # the prompt and its choices as HTML (Markdown rendered, maths as MathML), from the
+    explanation_html: str = ""  # quiz's own text: the HTML report shows these; other renderings the plain texts
 
 
 @dataclass
@@ -132,8 +137,9 @@ class PartResult:
     title: str
     submitted: bool = True
     note: str = ""            # e.g. "not submitted", "activations.py does not import: SyntaxError ..."
-    max_points: float = 0.0   # the part's points, also when it was not submitted
+    max_points: float = 0.0   # the points this grading could give, also when the part was not submitted
     tests: list[TestResult] = field(default_factory=list)
+    not_run_points: float = 0.0   # a self-check's: the points of the hidden tests, which it did not run
 
     @property
     def score(self) -> float:
@@ -167,6 +173,7 @@ class GradingResult:
     error: str | None = None   # set when grading itself failed; the score is then 0
     version: str = ""
     diagnostics: str = ""      # for instructors only (a grader traceback): never rendered for students
+    stdout_visibility: str = "hidden"   # Gradescope visibility of the grader's console output
 
     @property
     def score(self) -> float:

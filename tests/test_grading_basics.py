@@ -25,6 +25,12 @@ def test_reference_gets_full_marks(reference_result):
     assert reference_result.score == reference_result.max_score == 100
 
 
+def test_test_titles_are_unique_within_each_function(reference_result):
+    titles = [(test.function, test.title) for test in reference_result.tests()]
+    assert len(titles) == len(set(titles))
+    assert any(title.endswith("(N=1e+08)") for _, title in titles)   # a parametrized case names its parameters
+
+
 def test_stubs_get_zero_and_say_not_implemented(stub_submission):
     result = grade_submission(stub_submission)
     assert result.error is None and result.score == 0 and result.max_score == 100
@@ -62,7 +68,7 @@ def test_grade_json_has_exactly_gradescopes_fields(reference_submission, tmp_pat
                                     "--format", "json", "-o", str(output)])
     assert run.exit_code == 0, run.output
     data = json.loads(output.read_text())
-    assert set(data) == {"score", "max_score", "execution_time", "output", "tests"}
+    assert set(data) == {"score", "max_score", "execution_time", "output", "stdout_visibility", "tests"}
     assert data["score"] == 12 and isinstance(data["execution_time"], float)
     assert {key for test in data["tests"] for key in test} == {
         "name", "number", "score", "max_score", "status", "output", "visibility", "tags"}

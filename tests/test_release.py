@@ -104,21 +104,54 @@ def test_release_refuses_a_folder_that_is_not_empty(tmp_path):
     assert run.exit_code == 2 and "must be new or empty" in run.output
 
 
-def test_ci_template_runs_the_self_check_with_a_threshold(release, reference_submission, tmp_path):
+def _workflow_check_step(tmp_path: Path, *options: str) -> str:
+    """The `run` text of the workflow step that runs the self-check."""
     workflow = tmp_path / "autograde.yml"
-    assert CliRunner().invoke(main, ["ci-template", "-o", str(workflow), "--threshold", "8"]).exit_code == 0
+    assert CliRunner().invoke(main, ["ci-template", "-o", str(workflow), *options]).exit_code == 0
     steps = yaml.safe_load(workflow.read_text())["jobs"]["check"]["steps"]
-    gate = next(step["run"] for step in steps if "fail-under" in step.get("run", ""))
-    arguments = gate.split(">")[0].split()[1:]
-    assert arguments == ["check", "assignments", "--fail-under", "8"]
-    assert run_in_release(release, *arguments).returncode == 1        # the stubs score 0 < 8
+    runs = [step["run"] for step in steps if "autograder check" in step.get("run", "")]
+    assert len(runs) == 1
+    return runs[0]
+
+
+def _check_arguments(run: str) -> list[str]:
+    command = next(line for line in run.splitlines() if line.strip().startswith("autograder check"))
+    return command.split("|")[0].split()[1:]
+
+
+def _student_repo(release: Path, reference_submission: Path, tmp_path: Path, parts: tuple[str, ...]) -> Path:
+    """A student's copy of the release with the reference's code in the given parts."""
     student_repo = tmp_path / "student"
     shutil.copytree(release, student_repo)
-    shutil.rmtree(student_repo / "assignments" / "nn")
-    shutil.copytree(reference_submission / "nn", student_repo / "assignments" / "nn")
-    for name in ("assignment.yaml", ".expected.json", "README.md"):
-        shutil.copy(release / "assignments" / "nn" / name, student_repo / "assignments" / "nn" / name)
+    for part in parts:
+        shutil.rmtree(student_repo / "assignments" / part)
+        shutil.copytree(reference_submission / part, student_repo / "assignments" / part)
+        for name in ("assignment.yaml", ".expected.json", "README.md"):
+            shutil.copy(release / "assignments" / part / name, student_repo / "assignments" / part / name)
+    return student_repo
+
+
+def test_ci_workflow_runs_the_self_check_once_and_fails_with_it(tmp_path):
+    run = _workflow_check_step(tmp_path)
+    assert run.count("autograder check") == 1
+    assert "set -o pipefail" in run and "| tee check.txt" in run   # the check's exit status is the step's
+
+
+def test_ci_template_gates_on_a_given_threshold(release, reference_submission, tmp_path):
+    arguments = _check_arguments(_workflow_check_step(tmp_path, "--threshold", "8"))
+    assert arguments == ["check", "assignments", "--fail-under", "8"]
+    assert run_in_release(release, *arguments).returncode == 1        # the stubs score 0 < 8
+    student_repo = _student_repo(release, reference_submission, tmp_path, ("nn",))
     assert run_in_release(student_repo, *arguments).returncode == 0   # nn's examples are worth 9 >= 8
+
+
+def test_ci_template_by_default_fails_until_every_visible_example_passes(release, reference_submission, tmp_path):
+    arguments = _check_arguments(_workflow_check_step(tmp_path))
+    assert arguments == ["check", "assignments", "--fail-under", "19.5"]   # every example's points
+    partly_done = _student_repo(release, reference_submission, tmp_path / "partly", ("nn", "word2vec"))
+    assert run_in_release(partly_done, *arguments).returncode == 1
+    done = _student_repo(release, reference_submission, tmp_path / "done", ("nn", "word2vec", "scaling"))
+    assert run_in_release(done, *arguments).returncode == 0
 
 
 def course_quizzes() -> list[Path]:
@@ -207,8 +240,9 @@ def test_no_right_answer_explanation_or_feedback_reaches_the_release(release, tm
     secrets = graded_secrets(quiz, QUIZ_STUDENTS)
     assert len(secrets) > 100
     shipped = release / "quizzes" / full.name
-    assert len([secret for secret in secrets if secret in _file_text(full)]) > 100      # the check would see them
-    assert [secret for secret in secrets if secret in _file_text(shipped)] == []
+    full_text, shipped_text = _file_text(full), _file_text(shipped)
+    assert len([secret for secret in secrets if secret in full_text]) > 100      # the check would see them
+    assert [secret for secret in secrets if secret in shipped_text] == []
     for student in QUIZ_STUDENTS:
         shown = run_in_release(release, "quiz", "show", f"quizzes/{full.name}", "--student", student)
         page = run_in_release(release, "quiz", "html", f"quizzes/{full.name}", "--student", student,

@@ -21,6 +21,7 @@ from ..results import GradingResult
 from ._discover import Entry, discover
 from ._gradebook import write_gradebook
 from ._jobs import grade_job
+from ._merge import PartPlan, held_parts, merge, plan_for
 from ._state import BatchState, grader_fingerprint, submission_fingerprint
 
 MAX_POOL_RESTARTS = 3
@@ -82,10 +83,24 @@ class _Outputs:
     def write_gradebook(self) -> None:
         write_gradebook(list(self.results.values()), self.output / "gradebook.csv")
 
-    def write_dashboard(self) -> None:
+    def write_dashboard(self, similarity=None) -> None:
         from ..render.dashboard import render_dashboard
 
-        (self.output / "index.html").write_text(render_dashboard(list(self.results.values())), encoding="utf-8")
+        (self.output / "index.html").write_text(render_dashboard(list(self.results.values()), similarity=similarity),
+                                                encoding="utf-8")
+
+    def check_similarity(self, entries: list[Entry]):
+        """The similarity section of the dashboard; a failure of the check never costs the batch its dashboard."""
+        from ..course import load_parts
+        from ..render.dashboard import SimilaritySection
+        from ._similarity import check_similarity
+
+        graded = {part.name for result in self.results.values() for part in result.parts}
+        try:
+            return check_similarity(entries, [part for part in load_parts() if part.name in graded], self.output)
+        except Exception as error:   # a bug of ours or of the library: grades are untouched, say so
+            return SimilaritySection(missing=f"The similarity check failed ({type(error).__name__}: {error}); "
+                                             "no grade depends on it.")
 
 
 def _settings_fingerprint(settings: BatchSettings) -> str:
@@ -111,43 +126,56 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
     state = BatchState(output)
     outputs = _Outputs(output)
     settings_fingerprint = _settings_fingerprint(settings)
+    records = {entry.student: state.record(entry.student) for entry in entries} if settings.parts else {}
+    held = held_parts([record for record in records.values() if record], settings.parts or [])
     pending: list[tuple[Entry, str]] = []
+    plans: dict[str, PartPlan] = {}
+    submitted: dict[str, str] = {}   # student → fingerprint of the submission alone
     for entry in entries:
-        fingerprint = hashlib.sha256((settings_fingerprint + submission_fingerprint(entry.path)).encode()).hexdigest()
+        submitted[entry.student] = submission_fingerprint(entry.path)
+        fingerprint = hashlib.sha256((settings_fingerprint + submitted[entry.student]).encode()).hexdigest()
         stored = state.load(entry.student, fingerprint)
         if stored is not None:
             outputs.add(entry.student, stored)   # its report from the earlier run is kept
         else:
             pending.append((entry, fingerprint))
+            plans[entry.student] = plan_for(records.get(entry.student), submitted[entry.student], settings.parts, held)
     reused = len(outputs.results)
     outputs.write_gradebook()
 
     def finished(entry: Entry, fingerprint: str, job: dict) -> None:
-        state.save(entry.student, fingerprint, job["result"])
-        outputs.add(entry.student, job["result"], {key: job.get(key) for key in ("report", "gradescope")})
+        plan = plans[entry.student]
+        rendered = {key: job.get(key) for key in ("report", "gradescope")}
+        if plan.keep_from is not None:   # --part into an OUT holding more parts: keep the others
+            job = {"result": merge(plan.keep_from, job["result"])}
+            rendered = {}
+        state.save(entry.student, fingerprint, job["result"], submitted[entry.student])
+        outputs.add(entry.student, job["result"], rendered)
         outputs.write_gradebook()
 
     interrupted = False
     with _progress(len(pending), settings.progress) as bar:
         try:
+            parts_of = {student: plan.parts for student, plan in plans.items()}
             if settings.dask:
-                _run_on_dask(pending, settings, finished, bar)
+                _run_on_dask(pending, settings, parts_of, finished, bar)
             else:
-                _run_locally(pending, settings, finished, bar)
+                _run_locally(pending, settings, parts_of, finished, bar)
         except KeyboardInterrupt:
             interrupted = True
     outputs.write_gradebook()
-    outputs.write_dashboard()
+    outputs.write_dashboard(None if interrupted else outputs.check_similarity(entries))
     errors = sum(1 for result in outputs.results.values() if result.error)
     return BatchSummary(total=len(entries), graded_now=len(outputs.results) - reused, reused=reused,
                         errors=errors, interrupted=interrupted, output=output)
 
 
-def _job_arguments(entry: Entry, settings: BatchSettings) -> tuple:
-    return str(entry.path), entry.student, settings.parts, settings.seed, str(settings.quiz) if settings.quiz else None
+def _job_arguments(entry: Entry, settings: BatchSettings, parts_of: dict) -> tuple:
+    return (str(entry.path), entry.student, parts_of.get(entry.student, settings.parts), settings.seed,
+            str(settings.quiz) if settings.quiz else None)
 
 
-def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
+def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar) -> None:
     """A pool of grading processes; a pool that breaks is rebuilt and its unfinished jobs retried."""
     attempts: dict[str, int] = {}
     remaining = list(pending)
@@ -156,7 +184,7 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
         broken = []
         pool = concurrent.futures.ProcessPoolExecutor(max_workers=max(1, settings.jobs), mp_context=context)
         try:
-            futures = {pool.submit(grade_job, *_job_arguments(entry, settings)): (entry, fingerprint)
+            futures = {pool.submit(grade_job, *_job_arguments(entry, settings, parts_of)): (entry, fingerprint)
                        for entry, fingerprint in remaining}
             for future in concurrent.futures.as_completed(futures):
                 entry, fingerprint = futures[future]
@@ -179,14 +207,14 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
             if attempts[entry.student] > MAX_POOL_RESTARTS:
                 from ..grading import failed_result
                 result = failed_result(entry.path, "the grading process kept crashing on this submission",
-                                       settings.parts, entry.student)
+                                       parts_of.get(entry.student, settings.parts), entry.student)
                 finished(entry, fingerprint, {"result": result.to_dict()})
                 bar.update(1)
             else:
                 remaining.append((entry, fingerprint))
 
 
-def _run_on_dask(pending, settings: BatchSettings, finished, bar) -> None:
+def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar) -> None:
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -198,7 +226,8 @@ def _run_on_dask(pending, settings: BatchSettings, finished, bar) -> None:
     with client:
         futures = {}
         for entry, fingerprint in pending:
-            future = client.submit(grade_job, *_job_arguments(entry, settings), key=f"grade-{entry.student}-{fingerprint[:12]}",
+            future = client.submit(grade_job, *_job_arguments(entry, settings, parts_of),
+                                   key=f"grade-{entry.student}-{fingerprint[:12]}",
                                    pure=False)
             futures[future] = (entry, fingerprint)
         try:
@@ -209,7 +238,7 @@ def _run_on_dask(pending, settings: BatchSettings, finished, bar) -> None:
                 except Exception as error:   # the Dask worker died or lost the job
                     from ..grading import failed_result
                     job = {"result": failed_result(entry.path, f"the Dask job failed ({type(error).__name__}: {error})",
-                                                    settings.parts, entry.student).to_dict()}
+                                                    parts_of.get(entry.student, settings.parts), entry.student).to_dict()}
                 finished(entry, fingerprint, job)
                 bar.update(1)
         except KeyboardInterrupt:

@@ -64,9 +64,22 @@ class BatchState:
             return None
         return stored["result"] if stored.get("fingerprint") == fingerprint else None
 
-    def save(self, student: str, fingerprint: str, result: dict) -> None:
-        """Write atomically, so an interrupted batch never leaves half a file."""
+    def record(self, student: str) -> dict | None:
+        """The stored record (fingerprint, submission fingerprint, result) whatever its fingerprint, or None."""
+        try:
+            stored = json.loads(self._path(student).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return stored if isinstance(stored, dict) and isinstance(stored.get("result"), dict) else None
+
+    def save(self, student: str, fingerprint: str, result: dict, submission: str = "") -> None:
+        """Write atomically, so an interrupted batch never leaves half a file.
+
+        submission is the fingerprint of the submission alone, so a later `--part`
+        run knows whether the stored parts belong to the same submission.
+        """
         path = self._path(student)
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"fingerprint": fingerprint, "result": result}), encoding="utf-8")
+        temporary.write_text(json.dumps({"fingerprint": fingerprint, "submission": submission, "result": result}),
+                             encoding="utf-8")
         os.replace(temporary, path)

@@ -9,16 +9,18 @@ named by AUTOGRADER_COURSE.  The stubs in `assignments/` and the notebooks are
 generated from the reference (`stub_files`, `build_command`).
 """
 from ._generated import build_command, outdated, write_outdated
-from ._manifest import MANIFEST_SCHEMA, Example, FunctionSpec, Limits, Part, load_part
+from ._manifest import MANIFEST_SCHEMA, VISIBILITIES, Example, FunctionSpec, Limits, Part, Visibility, load_part
 from ._root import course_root, load_parts, load_reference, reference_available
 from ._stubs import make_stub, outdated_stubs, parameter_names, stub_files
 
 __all__ = [
            "MANIFEST_SCHEMA",
+           "VISIBILITIES",
            "Example",
            "FunctionSpec",
            "Limits",
            "Part",
+           "Visibility",
            "build_command",
            "course_root",
            "load_part",

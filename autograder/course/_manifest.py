@@ -46,6 +46,18 @@ _FUNCTION_SCHEMA = {
     },
 }
 
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")   # Gradescope's, least held back first
+
+_GRADESCOPE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "examples": {"enum": list(VISIBILITIES)},
+        "hidden_tests": {"enum": list(VISIBILITIES)},
+        "stdout": {"enum": list(VISIBILITIES)},
+    },
+}
+
 MANIFEST_SCHEMA = {
     "type": "object",
     "additionalProperties": False,
@@ -54,6 +66,7 @@ MANIFEST_SCHEMA = {
         "part": {"type": "string", "pattern": _IDENTIFIER},
         "title": {"type": "string"},
         "order": {"type": "integer"},
+        "gradescope": _GRADESCOPE_SCHEMA,
         "limits": {
             "type": "object",
             "additionalProperties": False,
@@ -101,6 +114,19 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Visibility:
+    """When students see this part's results on Gradescope: one of VISIBILITIES each.
+
+    `examples` and `hidden_tests` are the tests' own visibility; `stdout` is that
+    of the grader's console output (instructors' diagnostics: hidden by default).
+    """
+
+    examples: str = "visible"
+    hidden_tests: str = "visible"
+    stdout: str = "hidden"
+
+
+@dataclass(frozen=True)
 class Example:
     """One visible example: the arguments of a call whose result is compared with the reference."""
 
@@ -143,6 +169,7 @@ class Part:
     folder: Path
     limits: Limits
     functions: tuple[FunctionSpec, ...]
+    visibility: Visibility = Visibility()
 
     @property
     def modules(self) -> list[str]:
@@ -183,7 +210,8 @@ def load_part(manifest_path: Path) -> Part:
                 instance=spec.get("instance"),
             ))
     return Part(name=data["part"], title=data["title"], order=data.get("order", 99),
-                folder=manifest_path.parent, limits=limits, functions=tuple(functions))
+                folder=manifest_path.parent, limits=limits, functions=tuple(functions),
+                visibility=Visibility(**data.get("gradescope", {})))
 
 
 def _check_consistency(document: LocatedYaml) -> None:

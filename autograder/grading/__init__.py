@@ -16,6 +16,7 @@ tolerances) and `numeric` (central differences, goodness-of-fit statistics).
 """
 from ._engine import failed_result, grade_submission
 from ._examples import ExpectedValues, ReferenceExpectations, example_arguments, write_expected
+from ._sources import student_sources
 from ._submission import MalformedSubmission, student_id_for
 from ._submission_notebook import TEST_CELL_MARKER, is_test_cell
 from .boundary import StudentCallError
@@ -31,5 +32,6 @@ __all__ = [
            "grade_submission",
            "is_test_cell",
            "student_id_for",
+           "student_sources",
            "write_expected",
 ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import UserError
-from ..course import Part, course_root, load_parts, parameter_names, reference_available
+from ..course import VISIBILITIES, Part, course_root, load_parts, parameter_names, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._plugin import run_suites
@@ -21,22 +21,30 @@ from ._submission import locate, make_scratch, student_id_for
 from .boundary import DESCRIPTIONS, GradingSession, IsolationMode, choose_mode, protect_course_folder
 
 
-def not_submitted(part: Part, reason: str) -> PartResult:
+def not_submitted(part: Part, reason: str, visible_only: bool = False) -> PartResult:
+    """A part none of whose modules was found: 0 of each function's points (of its examples' in a self-check)."""
+    specs = [spec for spec in part.functions if spec.example_points or not visible_only]
     tests = [TestResult(id=f"{part.name}::{spec.qualified_name}::not_submitted", title="not submitted",
                         part=part.name, function=spec.qualified_name, kind=Kind.HIDDEN, score=0.0,
-                        max_score=spec.points, status=Status.FAILED, feedback=Feedback(message=reason))
-             for spec in part.functions]
-    return PartResult(name=part.name, title=part.title, submitted=False, note=reason, max_points=part.points,
-                      tests=tests)
+                        max_score=spec.example_points if visible_only else spec.points, status=Status.FAILED,
+                        feedback=Feedback(message=reason))
+             for spec in specs]
+    return PartResult(name=part.name, title=part.title, submitted=False, note=reason, tests=tests,
+                      max_points=_example_points(part) if visible_only else part.points,
+                      not_run_points=part.points - _example_points(part) if visible_only else 0.0)
+
+
+def _example_points(part: Part) -> float:
+    return sum(spec.example_points for spec in part.functions)
 
 
 def failed_result(submission: str | Path, reason: str, part_names: list[str] | None = None,
-                  student: str | None = None) -> GradingResult:
+                  student: str | None = None, visible_only: bool = False) -> GradingResult:
     """The result of a submission that could not be graded at all: 0 out of the full points, and why."""
     return GradingResult(student=student or student_id_for(Path(submission)), submission=str(submission),
                          error=reason, version=__version__,
                          started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                         parts=[not_submitted(part, reason) for part in load_parts(part_names)])
+                         parts=[not_submitted(part, reason, visible_only) for part in load_parts(part_names)])
 
 
 def grade_submission(path: str | Path, part_names: list[str] | None = None, seed: int = 0,
@@ -75,7 +83,7 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
     for part in parts:
         if part not in graded:
             result.parts.append(not_submitted(part, f"Not submitted: none of {', '.join(f'{m}.py' for m in part.modules)} "
-                                                     f"was found in the submission."))
+                                                     f"was found in the submission.", visible_only))
     if not graded:
         return
     mode = choose_mode()
@@ -104,9 +112,26 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
         part_tests.sort(key=lambda test: (function_order.get(test.function, 99), test.kind != Kind.EXAMPLE))
         missing = [module for module in part.modules if not submission.has_module(part.name, module)]
         note = f"Missing from the submission: {', '.join(f'{m}.py' for m in missing)}." if missing else ""
-        if visible_only:
-            hidden = sum(spec.hidden_points for spec in part.functions)
-            note = (note + " " if note else "") + f"The hidden tests ({hidden:g} points) were not run."
-        result.parts.append(PartResult(name=part.name, title=part.title, note=note, max_points=part.points,
-                                       tests=part_tests))
+        max_points, not_run = part.points, 0.0
+        if visible_only:   # a self-check can give the examples' points only
+            max_points, not_run = _example_points(part), part.points - _example_points(part)
+            note = (note + " " if note else "") + f"The hidden tests ({not_run:g} points) were not run."
+        result.parts.append(PartResult(name=part.name, title=part.title, note=note, max_points=max_points,
+                                       tests=part_tests, not_run_points=not_run))
     result.parts.sort(key=lambda part: order[part.name])
+    _apply_visibility(result, parts)
+
+
+def _apply_visibility(result: GradingResult, parts: list[Part]) -> None:
+    """Each test's Gradescope visibility from its part's manifest; the console output's, the most held back.
+
+    A part that was not submitted says so at once: that is no hidden test's result.
+    """
+    settings = {part.name: part.visibility for part in parts}
+    for part in result.parts:
+        if not part.submitted or part.name not in settings:
+            continue
+        for test in part.tests:
+            test.visibility = settings[part.name].examples if test.kind == Kind.EXAMPLE else settings[part.name].hidden_tests
+    result.stdout_visibility = max((part.visibility.stdout for part in parts), key=VISIBILITIES.index,
+                                   default="hidden")

@@ -17,7 +17,7 @@ import pytest
 
 from ..course import FunctionSpec, Part, load_reference
 from ..results import Feedback, Kind, Status, TestResult
-from .boundary import GradingSession, StudentCallError
+from .boundary import CallFailure, GradingSession, StudentCallError
 from .checks import SUITES, GradeFailure, TestRecord, current_record, mistakes
 
 
@@ -36,9 +36,12 @@ class ReferenceNamespace:
 def feedback_for_call_error(error: StudentCallError) -> Feedback:
     """Feedback when the student's code raised, crashed, hung or was missing."""
     where = "\n".join(error.where)
-    return Feedback(message=f"Calling {error.call} {error.reason}." if not error.call.startswith("importing")
+    importing = error.call.startswith("importing ")
+    blocked_by = error.call.removeprefix("importing ") if importing and error.kind in (CallFailure.IMPORT,
+                                                                                      CallFailure.MISSING) else None
+    return Feedback(message=f"Calling {error.call} {error.reason}." if not importing
                     else f"{error.call[0].upper()}{error.call[1:]} {error.reason}.",
-                    input=error.inputs, where=where or None)
+                    input=error.inputs, where=where or None, blocked_by=blocked_by)
 
 
 class GradingPlugin:
@@ -161,7 +164,7 @@ class GradingPlugin:
         if status == Status.PASSED:   # a failing test already says what went wrong
             notes += _warning_notes(self._log.warnings)
         points = self._points[item.nodeid]
-        title = (item.function.__doc__ or item.name).strip().splitlines()[0].rstrip(".")
+        title = (item.function.__doc__ or item.name).strip().splitlines()[0].rstrip(".") + _case_words(item)
         if status == Status.PASSED and feedback is None:
             score = points
         else:
@@ -171,6 +174,16 @@ class GradingPlugin:
             function=spec.qualified_name, kind=Kind.HIDDEN, score=score, max_score=points,
             status=status, feedback=feedback, notes=notes, output=self._log.output,
             figures=list(self._record.figures), duration=time.perf_counter() - self._started)
+
+
+def _case_words(item) -> str:
+    """" (n_samples=1000, batch_size=50)" for one case of a parametrized test, so titles differ within a function."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or not callspec.params:
+        return ""
+    shown = [f"{name}={value:g}" if isinstance(value, float) else f"{name}={str(value)[:30]}"
+             for name, value in callspec.params.items()]
+    return f" ({', '.join(shown)})"
 
 
 def _warning_notes(warnings: list[dict]) -> list[str]:

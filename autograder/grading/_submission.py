@@ -7,7 +7,8 @@ module files are read, with size limits, and only they are copied into the
 scratch folder, laid out as `<part>/<module>.py` so that sibling imports by
 plain name work for either layout.  Jupyter notebooks (.ipynb, handed in alone
 or in the folder or zip) fill the parts none of whose .py modules were found:
-see `_notebook_submission`.
+see `_notebook_submission`.  Last, .py files named otherwise (`hank.py`) fill
+the modules still missing, by the functions they define: see `_submission_pyfiles`.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from .._errors import UserError
 from ..course import Part
 from ._submission_notebook import MAX_NOTEBOOK_BYTES, NotANotebook, modules_from_notebooks
+from ._submission_pyfiles import modules_from_py_files
 
 MAX_MODULE_BYTES = 1 * 2**20
 MAX_ZIP_ENTRIES = 5000
@@ -152,7 +154,18 @@ def locate(path: Path, parts: list[Part], student: str | None = None) -> Submiss
             if duplicates:
                 submission.notes.append(f"{module}.py found more than once; graded {origin}, ignored {', '.join(duplicates)}")
     _add_notebooks(submission, parts, candidates, strict=path.is_file() and path.suffix == ".ipynb")
+    _add_loose_files(submission, parts, candidates)
     return submission
+
+
+def _add_loose_files(submission: Submission, parts: list[Part], candidates: dict[str, bytes | int]) -> None:
+    """The modules still missing, from .py files named otherwise that define their functions."""
+    files = {name: content for name, content in candidates.items()
+             if name.endswith(".py") and isinstance(content, bytes)}
+    found = modules_from_py_files(files, parts, set(submission.modules))
+    for (part, module), (origin, source) in found.modules.items():
+        submission.modules[(part, module)] = LocatedModule(part, module, origin, source)
+    submission.notes += found.notes
 
 
 def _add_notebooks(submission: Submission, parts: list[Part], candidates: dict[str, bytes | int], strict: bool) -> None:

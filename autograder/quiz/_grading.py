@@ -9,6 +9,7 @@ answer, feedback on the choices they picked, and the explanation.
 from __future__ import annotations
 
 import datetime
+import html
 import re
 import time
 from pathlib import Path
@@ -16,9 +17,9 @@ from typing import Any
 
 from ..results import Feedback, GradingResult, Kind, PartResult, QuestionDetails, Status, TestResult
 from ._answers import AnswerProblem, AnswersFile, read_answer
-from ._markup import to_terminal
+from ._markup import inline_html, to_html, to_terminal
 from ._model import Quiz, require_answer_keys
-from ._render_terminal import letters, question_body
+from ._render_terminal import letters, question_body, scoring_rule
 from ._variants import PreparedQuestion, Variant, build_variant
 
 
@@ -32,6 +33,19 @@ def question_title(prepared: PreparedQuestion) -> str:
         return prepared.question.title
     text = " ".join(to_terminal(prepared.prompt).replace("**", "").replace("`", "").split())
     return text if len(text) <= 70 else text[:67].rstrip() + "…"
+
+
+def question_html(prepared: PreparedQuestion) -> str:
+    """The prompt, its scoring rule and its choices or items as HTML, as the student saw them (no answer)."""
+    parts = [to_html(prepared.prompt)]
+    rule = scoring_rule(prepared)
+    if rule:
+        parts.append(f"<p>{html.escape(rule)}</p>")
+    if prepared.order:
+        items = "".join(f"<li>{inline_html(prepared.texts[key])} <code>[{html.escape(key)}]</code></li>"
+                        for key in prepared.order)
+        parts.append(f'<ol type="a">{items}</ol>')
+    return "\n".join(parts)
 
 
 def format_number(value: float) -> str:
@@ -142,7 +156,9 @@ def grade_question(prepared: PreparedQuestion, answered: bool, value: Any, part:
     """One question's TestResult: its score, and what the student should read about it."""
     question = prepared.question
     details = QuestionDetails(prompt=question_body(prepared), your_answer="(not answered)",
-                              explanation=to_terminal(question.explanation).strip())
+                              explanation=to_terminal(question.explanation).strip(),
+                              prompt_html=question_html(prepared),
+                              explanation_html=to_html(question.explanation) if question.explanation.strip() else "")
     feedback = None
     fraction = 0.0
     if not answered or value is None:

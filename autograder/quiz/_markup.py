@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import functools
 import html
+import html.parser
 import re
+from typing import ClassVar
 
 import jinja2
 import jinja2.sandbox
@@ -93,9 +95,76 @@ def maths_to_text(latex: str) -> str:
     return re.sub(r" {2,}", " ", text).strip()
 
 
+@functools.lru_cache(maxsize=4096)   # a class's reports show the same prompts and choices again and again
 def to_terminal(markdown_text: str) -> str:
-    """Markdown for a terminal: maths as Unicode, the rest left as written (Markdown reads well as text)."""
-    return "".join(maths_to_text(part) if is_maths else part for is_maths, part in split_maths(markdown_text))
+    """Markdown for a terminal: rendered by Python-Markdown, laid out as plain text, maths as Unicode.
+
+    `**not**` and `` `rows x columns` `` lose their marks, lists keep a dash or
+    their number, paragraphs a blank line between them, line breaks as written.
+    """
+    if not _MARKDOWN_MARKS.search(markdown_text):   # nothing to render: most choices and titles
+        return "".join(maths_to_text(part) if is_maths else part for is_maths, part in split_maths(markdown_text))
+    rendered = _markdown_with_maths(markdown_text, lambda latex: html.escape(maths_to_text(latex), quote=False))
+    text = _PlainText.convert(rendered)
+    return text + "\n" if markdown_text.endswith("\n") and not text.endswith("\n") else text
+
+
+_MARKDOWN_MARKS = re.compile(r"[*_`#<>\[\]|&]|^\s*(?:[-+]|\d+\.)\s", re.MULTILINE)
+
+
+class _PlainText(html.parser.HTMLParser):
+    """Python-Markdown's HTML as terminal text: the tags it writes, each laid out the way plain text shows it."""
+
+    _BLOCKS: ClassVar[set[str]] = {"p", "ul", "ol", "pre", "table", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+        self.lists: list[list[int]] = []   # per open list: [next number] for <ol>, [] for <ul>
+
+    @classmethod
+    def convert(cls, markup: str) -> str:
+        parser = cls()
+        parser.feed(markup)
+        parser.close()
+        text = re.sub(r"\n{3,}", "\n\n", "".join(parser.pieces))
+        return text.strip("\n")
+
+    def _block_break(self) -> None:
+        if self.pieces and not "".join(self.pieces[-2:]).endswith("\n\n"):
+            self.pieces.append("\n\n")
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in ("ul", "ol"):
+            if not self.lists:
+                self._block_break()
+            self.lists.append([1] if tag == "ol" else [])
+        elif tag == "li":
+            numbering = self.lists[-1] if self.lists else []
+            marker = f"{numbering[0]}. " if numbering else "- "
+            if numbering:
+                numbering[0] += 1
+            self.pieces.append(("\n" if self.pieces and not self.pieces[-1].endswith("\n") else "")
+                               + "  " * (len(self.lists) - 1) + marker)
+        elif tag == "br":
+            self.pieces.append("\n")
+        elif tag in ("td", "th"):
+            self.pieces.append(" | " if self.pieces and not self.pieces[-1].endswith("\n") else "")
+        elif tag == "tr":
+            self.pieces.append("\n")
+        elif tag in self._BLOCKS and not (tag == "p" and self.lists):
+            self._block_break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+        if tag in self._BLOCKS and not self.lists:
+            self._block_break()
+
+    def handle_data(self, data: str) -> None:
+        if self.lists and data.strip() == "" and "\n" in data:   # the newlines between <li> tags
+            return
+        self.pieces.append(data)
 
 
 def _markdown_with_maths(markdown_text: str, render_maths) -> str:

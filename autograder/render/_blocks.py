@@ -1,7 +1,9 @@
-"""The text blocks a test shows besides its feedback, shared by the renderers."""
+"""What the renderers share: a test's text blocks besides its feedback, and the modules that did not import."""
 from __future__ import annotations
 
-from ..results import TestResult
+from dataclasses import dataclass
+
+from ..results import GradingResult, TestResult
 
 
 def detail_blocks(test: TestResult) -> list[tuple[str, str]]:
@@ -22,3 +24,40 @@ def detail_blocks(test: TestResult) -> list[tuple[str, str]]:
         blocks += [("Prompt", question.prompt), ("Your answer", question.your_answer),
                    ("Feedback", question.feedback), ("Explanation", question.explanation)]
     return [(label, text) for label, text in blocks if text]
+
+
+@dataclass
+class ImportProblem:
+    """A module of the submission that did not import (or is missing), and how many tests failed only for it."""
+
+    part: str
+    module: str          # "activations.py"
+    message: str         # "Importing activations.py raised SyntaxError: ..."
+    where: str | None    # lines of the student's files
+    tests: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.part}/{self.module}"
+
+
+def is_blocked(test: TestResult) -> bool:
+    """Whether the test failed only because a module did not import: reports say that once, at the top."""
+    return test.feedback is not None and bool(test.feedback.blocked_by)
+
+
+def import_problems(result: GradingResult) -> list[ImportProblem]:
+    """Every module of a submitted part that did not import, in the order its tests come."""
+    problems: dict[tuple[str, str], ImportProblem] = {}
+    for part in result.parts:
+        if not part.submitted:
+            continue
+        for test in part.tests:
+            if test.feedback is None or not test.feedback.blocked_by:
+                continue
+            key = (part.name, test.feedback.blocked_by)
+            if key not in problems:
+                problems[key] = ImportProblem(part.name, test.feedback.blocked_by, test.feedback.message,
+                                              test.feedback.where, 0)
+            problems[key].tests += 1
+    return list(problems.values())

@@ -1,7 +1,9 @@
 """Gradescope's results.json: the format its autograder harness reads.
 
-Top level: score, max_score, execution_time, output, tests; each test: name,
-number, score, max_score, status, output, visibility, tags.  The test output
+Top level: score, max_score, execution_time, output, stdout_visibility, tests;
+each test: name, number, score, max_score, status, output, visibility, tags.
+Visibility comes from the parts' manifests (`gradescope:`); the always-visible
+output counts only the points of the tests students see now.  The test output
 is the student's feedback as text (with a visible example's input and expected
 value, or a quiz question's prompt, answer and explanation); the hidden tests'
 source never appears.
@@ -10,8 +12,8 @@ from __future__ import annotations
 
 import json
 
-from ..results import PASSED, GradingResult, TestResult
-from ._blocks import detail_blocks
+from ..results import PASSED, GradingResult, PartResult, TestResult
+from ._blocks import detail_blocks, import_problems
 
 
 def _test_output(test: TestResult) -> str:
@@ -46,19 +48,50 @@ def gradescope_results(result: GradingResult) -> dict:
                 "visibility": test.visibility,
                 "tags": tags,
             })
-    summary = [f"{part.name}: {part.score:.4g} / {part.max_score:.4g}" + (f" ({part.note})" if part.note else "")
-               for part in result.parts]
+    summary = [_part_summary(part) for part in result.parts]
     output_lines = [f"Student code ran in: {result.isolation}"] if result.isolation else []
     if result.error:
         output_lines.append(f"Grading failed: {result.error}. Your score is 0 until it is regraded; tell your instructor.")
-    output_lines += [message for message in result.messages if "\n" not in message] + summary
+    output_lines += [message for message in result.messages if "\n" not in message]
+    problems = import_problems(result)
+    if problems:
+        output_lines.append("Some of your code could not be loaded, so every test that needs it failed. Fix this first:")
+        output_lines += [f"  [{problem.part}] {problem.message} ({problem.tests} test{'s' if problem.tests > 1 else ''} "
+                         "failed because of it)" for problem in problems]
+    output_lines += summary
     return {
         "score": round(result.score, 4),
         "max_score": round(result.max_score, 4),
         "execution_time": round(float(result.execution_time), 3),
         "output": "\n".join(output_lines),
+        "stdout_visibility": result.stdout_visibility,
         "tests": tests,
     }
+
+
+# When Gradescope shows a test that is held back, in words for the student.
+WHEN_SHOWN = {"after_due_date": "after the due date", "after_published": "when the grades are published",
+              "hidden": "to your instructor only"}
+
+
+def _part_summary(part: PartResult) -> str:
+    """The part's points, counting only the tests students see now: the output is always visible.
+
+    The tests held back are only counted, with when they are shown, so the
+    summary never gives away what Gradescope hides.
+    """
+    note = f" ({part.note})" if part.note else ""
+    held = [test for test in part.tests if test.visibility != "visible"]
+    if not held:
+        return f"{part.name}: {part.score:.4g} / {part.max_score:.4g}{note}"
+    shown = [test for test in part.tests if test.visibility == "visible"]
+    line = f"{part.name}: {sum(t.score for t in shown):.4g} / {sum(t.max_score for t in shown):.4g} on the tests shown now"
+    for visibility, words in WHEN_SHOWN.items():
+        tests = [test for test in held if test.visibility == visibility]
+        if tests:
+            line += (f"; {len(tests)} test{'s' if len(tests) > 1 else ''} worth "
+                     f"{sum(t.max_score for t in tests):.4g} points shown {words}")
+    return line + note
 
 
 def render_gradescope(result: GradingResult) -> str:

@@ -43,7 +43,7 @@ from ..results import (
     PartResult,
     TestResult,
 )
-from ._blocks import detail_blocks
+from ._blocks import ImportProblem, detail_blocks, import_problems, is_blocked
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -81,6 +81,7 @@ class Block:
 
     label: str
     text: str
+    html: Markup | None = None   # the text rendered (a quiz prompt's Markdown and maths), when there is such
 
 
 @dataclass
@@ -119,6 +120,11 @@ class TestView:
     @property
     def feedback(self) -> Feedback | None:
         return self.test.feedback
+
+    @property
+    def blocked(self) -> bool:
+        """Failed only because a module did not load: the banner at the top says why, once."""
+        return is_blocked(self.test)
 
     @property
     def kind_label(self) -> str:
@@ -167,6 +173,11 @@ class FunctionView:
     def passed(self) -> bool:
         return self.failed == 0
 
+    @property
+    def open(self) -> bool:
+        """Shown open: a test failed for a reason of its own (not only because a module did not load)."""
+        return any(not view.passed and not view.blocked for view in self.tests)
+
 
 @dataclass
 class PartView:
@@ -204,6 +215,7 @@ class ReportView:
     date: str
     duration: str
     student_output: str
+    import_problems: list[ImportProblem] = field(default_factory=list)
 
     @property
     def percent(self) -> float:
@@ -211,7 +223,7 @@ class ReportView:
 
     @property
     def failed_tests(self) -> int:
-        return sum(not view.passed for part in self.parts if part.part.submitted
+        return sum(not view.passed and not view.blocked for part in self.parts if part.part.submitted
                    for function in part.functions for view in function.tests)
 
 
@@ -228,7 +240,7 @@ def render_html(result: GradingResult, visible_only: bool = False) -> str:
     script = environment.get_template("report.js.j2").render()
     heading = "Self-check (visible examples only)" if visible_only else "Grade report"
     return environment.get_template("report.html.j2").render(
-        report=_report_view(result), heading=heading, script=Markup(script), script_hash=_csp_hash(script))
+        report=_report_view(result), heading=heading, script=Markup(script), script_hash=csp_hash(script))
 
 
 @functools.lru_cache(maxsize=1)
@@ -241,7 +253,7 @@ def jinja_environment() -> Environment:
     return environment
 
 
-def _csp_hash(script: str) -> str:
+def csp_hash(script: str) -> str:
     """The Content-Security-Policy source that allows exactly this inline script."""
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -268,7 +280,7 @@ def _report_view(result: GradingResult) -> ReportView:
     parts = [_part_view(part, index, counter) for index, part in enumerate(result.parts, start=1)]
     return ReportView(result=result, parts=parts, submission_name=_file_name(result.submission),
                       date=_format_date(result.started_at), duration=_format_duration(result.execution_time),
-                      student_output=_shorten(result.student_output))
+                      student_output=_shorten(result.student_output), import_problems=import_problems(result))
 
 
 def _file_name(path: str) -> str:
@@ -337,6 +349,8 @@ def _detail_blocks(test: TestResult) -> list[Block]:
     question's blocks are shown apart (`_question_blocks`).
     """
     blocks = []
+    if is_blocked(test):   # the banner at the top shows the import error and where it happened
+        return []
     if test.feedback:
         blocks = [Block(label, getattr(test.feedback, name)) for name, label in FEEDBACK_BLOCKS
                   if getattr(test.feedback, name)]
@@ -358,9 +372,10 @@ def _question_blocks(test: TestResult) -> list[Block]:
     if question is None:
         return []
     expected = question.expected_answer or (test.feedback.expected if test.feedback and test.feedback.expected else "")
-    candidates = [("Question", question.prompt), ("Your answer", question.your_answer),
-                  ("Expected answer", expected), ("Explanation", question.explanation)]
-    return [Block(label, text) for label, text in candidates if text]
+    candidates = [("Question", question.prompt, question.prompt_html), ("Your answer", question.your_answer, ""),
+                  ("Expected answer", expected, ""), ("Explanation", question.explanation, question.explanation_html)]
+    # The HTML is the quiz author's Markdown rendered at grading time, never the student's text.
+    return [Block(label, text, Markup(rendered) if rendered else None) for label, text, rendered in candidates if text]
 
 
 # ---------------------------------------------------------------- figures
@@ -394,8 +409,12 @@ def _draw_svg(figure: Figure, salt: str) -> str:
         canvas.subplots_adjust(**FIGURE_MARGINS)   # fixed margins: automatic layout costs four times the drawing
         axes = canvas.add_subplot()
         _plot_series(axes, figure)
-        if _whole_numbers(x for series in figure.series for x in series.x):
+        if figure.categories:
+            axes.set_xticks(range(len(figure.categories)), [_literal(name) for name in figure.categories])
+        elif _whole_numbers(x for series in figure.series for x in series.x):
             axes.xaxis.get_major_locator().set_params(integer=True)
+        if not figure.log_y and _whole_numbers(y for series in figure.series for y in series.y):
+            axes.yaxis.get_major_locator().set_params(integer=True)   # counts: no ticks at a quarter of a student
         axes.set_xlabel(_literal(figure.x_label))
         axes.set_ylabel(_literal(figure.y_label))
         if figure.log_y:
@@ -463,7 +482,7 @@ def _figure_tables(figure: Figure, caption: str) -> list[Table]:
     series = figure.series
     if series and all(list(s.x) == list(series[0].x) for s in series):
         columns = [figure.x_label or "x"] + [s.label or f"series {i}" for i, s in enumerate(series, start=1)]
-        rows = [[_number(x)] + [_number(s.y[i]) if i < len(s.y) else "" for s in series]
+        rows = [[_category(figure, x)] + [_number(s.y[i]) if i < len(s.y) else "" for s in series]
                 for i, x in enumerate(series[0].x)]
         return [_sampled_table(columns, rows, caption)]
     return [_sampled_table([figure.x_label or "x", s.label or figure.y_label or "y"],
@@ -479,6 +498,13 @@ def _sampled_table(columns: list[str], rows: list[list[str]], caption: str) -> T
         caption = f"{caption} {len(picked)} of {len(rows)} points shown.".strip()
         rows = [rows[i] for i in picked]
     return Table(columns=columns, rows=rows, caption=caption)
+
+
+def _category(figure: Figure, x: Any) -> str:
+    """An x value as the table shows it: the category's name for bars over named things."""
+    if figure.categories and float(x).is_integer() and 0 <= int(x) < len(figure.categories):
+        return figure.categories[int(x)]
+    return _number(x)
 
 
 def _number(value: Any) -> str:

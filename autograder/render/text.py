@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import textwrap
 
-from ..results import EXAMPLE, PASSED, GradingResult, PartResult, TestResult
+from ..results import EXAMPLE, PASSED, QUESTION, GradingResult, PartResult, TestResult
+from ._blocks import import_problems, is_blocked
 
 
 def _points(value: float) -> str:
@@ -24,8 +25,10 @@ def _indent(text: str, prefix: str = "      ") -> str:
 
 
 def _failure_block(test: TestResult) -> list[str]:
-    kind = "example" if test.kind == EXAMPLE else "test"
+    kind = "example" if test.kind == EXAMPLE else "question" if test.kind == QUESTION else "test"
     lines = [f"  [{test.part}] {test.function}: {test.title} ({kind}, {_points(test.score)} / {_points(test.max_score)})"]
+    if test.question and test.question.prompt:   # a quiz question: what was asked, as the student saw it
+        lines += ["      question:", _indent(test.question.prompt, "        ")]
     feedback = test.feedback
     if feedback:
         lines.append(_indent(textwrap.fill(feedback.message, 96, subsequent_indent="")))
@@ -52,20 +55,27 @@ def _part_lines(part: PartResult) -> list[str]:
 def render_text(result: GradingResult, visible_only: bool = False) -> str:
     """The whole summary as one string (ends with a newline)."""
     title = "Self-check (visible examples only)" if visible_only else "Grade"
-    lines = [f"{title} for {result.student}: {_points(result.score)} / {_points(result.max_score)} points"]
+    of_what = " from the visible examples" if visible_only else ""
+    lines = [f"{title} for {result.student}: {_points(result.score)} / {_points(result.max_score)} points{of_what}"]
     if result.isolation:
         lines.append(f"Student code ran in: {result.isolation}")
     if result.error:
         lines.append(f"GRADING ERROR: {result.error}")
     lines += [f"Note: {message}" for message in result.messages if "\n" not in message]
+    lines += _import_banner(result)
     for part in result.parts:
         lines += [""] + _part_lines(part)
     failures = [test for test in result.tests() if test.status != PASSED and test.feedback
                 and any(p.submitted for p in result.parts if p.name == test.part)]
+    blocked = [test for test in failures if is_blocked(test)]
+    failures = [test for test in failures if not is_blocked(test)]
     if failures:
         lines += ["", f"What went wrong ({len(failures)} failed test{'s' if len(failures) > 1 else ''})", ""]
         for test in failures:
             lines += _failure_block(test) + [""]
+    if blocked:
+        lines += ["", f"The {len(blocked)} test{'s' if len(blocked) > 1 else ''} that failed only because a module "
+                      "did not load are not listed one by one: see the top."]
     if visible_only:
         lines += ["", check_summary(result)]
     return "\n".join(lines).rstrip() + "\n"
@@ -77,18 +87,38 @@ def render_function(result: GradingResult, function: str) -> str:
     if not tests:
         return ""
     lines = [_function_line(function, tests)]
+    shown_blocked = False
     for test in tests:
         if test.status != PASSED and test.feedback:
+            if is_blocked(test):   # the same import error under every test says nothing new
+                if shown_blocked:
+                    continue
+                shown_blocked = True
             lines += [""] + _failure_block(test)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _import_banner(result: GradingResult) -> list[str]:
+    """The modules that did not load, once each, before anything else."""
+    problems = import_problems(result)
+    if not problems:
+        return []
+    lines = ["", "Some of your code could not be loaded, so every test that needs it failed. Fix this first:"]
+    for problem in problems:
+        count = f"{problem.tests} test{'s' if problem.tests > 1 else ''}"
+        lines.append(_indent(textwrap.fill(f"[{problem.part}] {problem.message} ({count} failed because of it)", 96,
+                                           subsequent_indent="  "), "  "))
+        if problem.where:
+            lines += ["      where:", _indent(problem.where, "        ")]
+    return lines
 
 
 def check_summary(result: GradingResult) -> str:
     """The self-check's closing lines: what passed, and how much the hidden tests still hold."""
     examples = [test for test in result.tests() if test.kind == EXAMPLE]
     passed = [test for test in examples if test.status == PASSED]
-    visible_points = sum(test.max_score for test in examples)
-    hidden_points = result.max_score - visible_points
+    visible_points = result.max_score
+    hidden_points = sum(part.not_run_points for part in result.parts)
     return (f"Visible examples: {len(passed)} of {len(examples)} passed "
             f"({_points(sum(t.score for t in passed))} of {_points(visible_points)} points).\n"
             f"The hidden tests hold the other {_points(hidden_points)} points and run only when you submit: "
