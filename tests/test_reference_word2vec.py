@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.numeric import numerical_gradient, pearson_chi2, relative_error
-from autograder.suites.datasets import planted_topics_corpus, topic_separation
+from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
 
 TOY8 = np.array([100, 60, 40, 30, 10, 5, 2, 1])
 ALPHA = 1e-6   # false-failure probability of each statistical test below
@@ -181,6 +181,50 @@ def test_train_skipgram_recovers_planted_topics(train):
     assert same > different + 0.3
     assert W_in.shape == W_out.shape == (12, 10) and len(epoch_losses) == 4
     assert epoch_losses[-1] < epoch_losses[0]
+
+
+def test_cbow_loss_and_grad_match_central_differences(losses):
+    rng = np.random.default_rng(3)
+    V_context, U = rng.normal(size=(4, 5)), rng.normal(size=(7, 5))
+    V_context[3] = V_context[1]   # a word twice in the context
+    loss, grad_V_context, grad_U = losses.cbow_loss_and_grad(V_context, 6, U)
+    scores = U @ (V_context.sum(axis=0) / 4)
+    assert np.isclose(loss, -scores[6] + np.log(np.sum(np.exp(scores))), rtol=1e-12)
+    _gradient_check(lambda: losses.cbow_loss_and_grad(V_context, 6, U)[0], [V_context, U], [grad_V_context, grad_U])
+    assert np.allclose(grad_V_context, grad_V_context[0])   # the mean shares the gradient equally
+
+
+def test_cbow_loss_is_stable_for_large_scores(losses):
+    V_context = np.array([[1.5], [0.5]])                    # h = [1.0]
+    loss, grad_V_context, grad_U = losses.cbow_loss_and_grad(V_context, 0, np.array([[800.0], [790.0], [-5.0]]))
+    assert np.isclose(loss, np.log1p(np.exp(-10.0) + np.exp(-805.0)))
+    assert np.all(np.isfinite(grad_V_context)) and np.all(np.isfinite(grad_U))
+
+
+def test_cbow_step_is_a_gradient_step_with_a_repeated_context_word(train, losses):
+    rng = np.random.default_rng(4)
+    W_in, W_out = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
+    context, center, lr = [2, 5, 2], 1, 0.05
+    work_in, work_out = W_in.copy(), W_out.copy()
+
+    def loss():
+        return losses.cbow_loss_and_grad(work_in[context], center, work_out)[0]
+
+    grad_in, grad_out = numerical_gradient(loss, work_in), numerical_gradient(loss, work_out)
+    returned = train.cbow_step(work_in, work_out, context, center, lr)
+    assert np.isclose(returned, losses.cbow_loss_and_grad(W_in[context], center, W_out)[0])
+    assert relative_error((W_in - work_in) / lr, grad_in) < 1e-6
+    assert relative_error((W_out - work_out) / lr, grad_out) < 1e-6
+
+
+def test_train_cbow_recovers_planted_topics_whatever_the_word_ids(train):
+    rng = np.random.default_rng(6)
+    ids, topic_of_word = renamed_words(*planted_topics_corpus(seed=6, n_sentences=30, sentence_length=5), rng)
+    W_in, W_out, epoch_losses = train.train_cbow(ids, len(topic_of_word), dim=10, window=2, epochs=4, lr=0.3, seed=0)
+    same, different = topic_separation(W_in, topic_of_word)
+    assert same > different + 0.5
+    assert W_in.shape == W_out.shape == (12, 10) and len(epoch_losses) == 4
+    assert epoch_losses[0] < np.log(12) < epoch_losses[0] * 1.1 and epoch_losses[-1] < 0.8 * epoch_losses[0]
 
 
 def test_most_similar_ranks_by_cosine(train):

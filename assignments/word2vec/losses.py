@@ -1,8 +1,12 @@
-"""Skip-gram losses for one (center, context) pair, with their gradients.
+"""Word2Vec losses for one training example, with their gradients.
 
-Notation: v_c (E,) is the input vector (a row of W_in) of the center word c;
-u_w (E,) is the output vector (a row of W_out, or of U) of a word w; o is the
-true context word.  E is the embedding size, V the vocabulary size.
+Skip-gram notation: v_c (E,) is the input vector (a row of W_in) of the center
+word c; u_w (E,) is the output vector (a row of W_out, or of U) of a word w; o
+is the true context word.  E is the embedding size, V the vocabulary size.
+
+CBoW turns the roles around: the C context words are the input, and their
+input vectors v_1 … v_C are averaged into one hidden vector h (E,); o is then
+the center word to predict.
 """
 import numpy as np
 
@@ -47,5 +51,30 @@ def neg_sampling_loss_and_grad(v_c, u_o, U_neg):
 
     Numerical stability: use -log σ(x) = log(1 + exp(-x)) = np.logaddexp(0, -x),
     which stays finite and exact for scores of ±50 and beyond.
+    """
+    raise NotImplementedError
+
+
+def cbow_loss_and_grad(V_context, o, U):
+    """Full-softmax CBoW loss for one example (a context and its center word), and its gradients.
+
+    h = (1/C) Σ_j v_j                    (the mean of the C context vectors)
+    loss = -log softmax(U·h)[o] = -u_o·h + log Σ_w exp(u_w·h)
+
+    Inputs:
+    - V_context: ndarray (C, E), float64, C >= 1: row j is the input vector v_j of
+      the j-th context word.  A word that occurs twice in the context is two rows.
+    - o: int, the id of the center word (the word to predict).
+    - U: ndarray (V, E), float64, one output vector per row.
+
+    Returns a tuple (loss, grad_V_context, grad_U):
+    - loss: float.
+    - grad_V_context: ndarray (C, E), float64, ∂loss/∂V_context.  h is a mean, so
+      every row is the same: ∂loss/∂h / C, with ∂loss/∂h = Uᵀ·(p - onehot(o)) and
+      p = softmax(U·h).
+    - grad_U: ndarray (V, E), float64, ∂loss/∂U = (p - onehot(o))·hᵀ.
+
+    Numerical stability: the scores U·h can be in the hundreds; subtract their
+    maximum before exponentiating (log-sum-exp trick).  The inputs are left unchanged.
     """
     raise NotImplementedError

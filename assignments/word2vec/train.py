@@ -1,12 +1,13 @@
-"""Training skip-gram with negative sampling (SGNS), one pair at a time.
+"""Training Word2Vec with SGD, one example at a time: skip-gram with negative
+sampling (SGNS), and CBoW with the full softmax.
 
 Two embedding matrices are learned: W_in (V, E) holds the input vector v_w of
 every word (the embeddings we keep), W_out (V, E) its output vector u_w.
 """
 import numpy as np
 
-from losses import neg_sampling_loss_and_grad
-from pairs import skipgram_pairs
+from losses import cbow_loss_and_grad, neg_sampling_loss_and_grad
+from pairs import cbow_examples, skipgram_pairs
 from sampler import NegativeSampler
 
 
@@ -57,6 +58,56 @@ def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
 
     Initialise W_in with small random values (for example uniform in
     [-0.5/E, 0.5/E]) and W_out with zeros.
+    """
+    raise NotImplementedError
+
+
+def cbow_step(W_in, W_out, context, center, lr):
+    """One SGD step of CBoW (full softmax) on one example.
+
+    Computes cbow_loss_and_grad of the context's input vectors and the center,
+    then moves every context row of W_in and every row of W_out against its
+    gradient.  All gradients are computed from the weights before the step.
+
+    Inputs:
+    - W_in: ndarray (V, E), float64, updated IN PLACE (the rows in `context` only).
+    - W_out: ndarray (V, E), float64, updated IN PLACE (every row: the full softmax
+      involves every output vector).
+    - context: list of int (C >= 1), the context word ids, as in cbow_examples.  An
+      id that occurs twice receives its update twice (with numpy, W_in[ids] -= ...
+      applies a repeated index only once; np.add.at does not).
+    - center: int, the center word id.
+    - lr: float, the learning rate.
+
+    Returns:
+    - float: the loss before the step.
+    """
+    raise NotImplementedError
+
+
+def train_cbow(ids, vocab_size, dim, window, epochs, lr, seed):
+    """Train CBoW embeddings (full softmax) on a sequence of word ids.
+
+    Every epoch goes through all CBoW examples of `ids` (cbow_examples) in a new
+    random order and makes one cbow_step per example.
+
+    Inputs:
+    - ids: ndarray (n,), int, entries in 0 … vocab_size-1.
+    - vocab_size: int V.
+    - dim: int E, the embedding size.
+    - window: int, context words on each side.
+    - epochs: int.
+    - lr: float, the learning rate.
+    - seed: int; the same seed must give the same result, and another seed a
+      different one (initial values and order come from it).
+
+    Returns a tuple (W_in, W_out, losses):
+    - W_in: ndarray (V, E), float64, the trained input vectors (the embeddings).
+    - W_out: ndarray (V, E), float64, the trained output vectors.
+    - losses: list of `epochs` floats, the mean loss over the examples of each epoch.
+
+    Initialise W_in with small random values (for example uniform in
+    [-0.5/E, 0.5/E]) and W_out with zeros, so that the first loss is log V.
     """
     raise NotImplementedError
 

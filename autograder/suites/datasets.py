@@ -36,6 +36,20 @@ def planted_topics_corpus(seed: int, n_topics: int = 3, words_per_topic: int = 4
     return ids, topic_of_word
 
 
+def renamed_words(ids: np.ndarray, topic_of_word: np.ndarray,
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """The same corpus with its word ids renamed by a permutation drawn from rng.
+
+    After renaming, a word's id says nothing about its topic, so embeddings
+    that separate the topics must have been learned from this corpus.
+    ids: (n,) int, topic_of_word: (V,) int, as from planted_topics_corpus.
+    Returns ids (n,) int64 and topic_of_word (V,) int64 in the new names.
+    """
+    new_name = rng.permutation(len(topic_of_word))   # old id → new id
+    renamed_topics = np.empty_like(topic_of_word)
+    renamed_topics[new_name] = topic_of_word
+    return new_name[ids].astype(np.int64), renamed_topics.astype(np.int64)
+
 def topic_separation(W: np.ndarray, topic_of_word: np.ndarray) -> tuple[float, float]:
     """Mean cosine similarity of word pairs in the same topic and in different topics.
 

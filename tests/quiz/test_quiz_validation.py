@@ -42,7 +42,7 @@ def _validate(path) -> "CliRunner.Result":
 def test_the_week5_bank_validates(bank_path):
     result = _validate(bank_path)
     assert result.exit_code == 0, result.output
-    assert "ok: 42 questions, 2 pools, 13 parameterised" in result.output
+    assert "ok: 43 questions, 2 pools, 14 parameterised" in result.output
 
 
 def test_every_invalid_fixture_has_an_expected_error():

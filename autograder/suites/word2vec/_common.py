@@ -5,8 +5,11 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.grading.checks import fail
+from autograder.grading.checks import fail, matches
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
+from autograder.grading.numeric import numerical_gradient, relative_error
+
+GRADIENT_TOLERANCE = 1e-6   # relative error of a float64 gradient against central differences (correct: < 2e-8)
 
 
 def non_finite(value) -> bool:
@@ -63,6 +66,61 @@ def scalar(value) -> float | None:
     if array is None or array.size != 1:
         return None
     return float(array.reshape(-1)[0])
+
+
+# -- gradients against central differences -------------------------------------------------------------------
+def loss_of(got, call, inputs) -> float:
+    """The loss (first item) of a returned tuple, or a failure that says what came back instead."""
+    value = scalar(got[0]) if isinstance(got, (tuple, list)) and got else None
+    if value is None:
+        fail(f"{call} should return a tuple whose first item is the loss, a single number, but it returned "
+             f"{show(got, 200)}.", inputs=inputs)
+    return value
+
+
+def slope_along(loss, array, direction, h=1e-5) -> float:
+    """Central difference of loss() along a direction: (f(x + h·d) - f(x - h·d)) / 2h; x is restored."""
+    saved = array.copy()
+    try:
+        array[...] = saved + h * direction
+        above = loss()
+        array[...] = saved - h * direction
+        below = loss()
+    finally:
+        array[...] = saved
+    return (above - below) / (2.0 * h)
+
+
+def check_against_central_differences(loss, arrays, analytic, names, *, call, inputs, sign_mistake, rng,
+                                      mistake_of=None, h=1e-5, tolerance=GRADIENT_TOLERANCE):
+    """Each returned gradient against central differences of the student's own loss.
+
+    A central difference along one random direction per argument (two calls, step h) checks a correct gradient;
+    only when it disagrees (relative error above tolerance) are the central differences of every entry computed,
+    to show the student where.  A gradient of the opposite sign names sign_mistake; otherwise
+    mistake_of(name, gradient, numerical), if given, may name another mistake.
+    """
+    for name, array, gradient in zip(names, arrays, analytic):
+        gradient = as_numeric_array(gradient)
+        if gradient is None or gradient.shape != array.shape:
+            fail(f"{call} returned {name} of shape {None if gradient is None else gradient.shape}; it should have "
+                 f"the shape of {name[5:]}, {array.shape}.", inputs=inputs)
+        gradient = gradient.astype(np.float64)
+        direction = rng.normal(size=array.shape)
+        measured = slope_along(loss, array, direction, h)
+        scale = max(1e-8, abs(measured), float(np.linalg.norm(gradient) * np.linalg.norm(direction)))
+        if abs(float(np.sum(gradient * direction)) - measured) <= tolerance * scale:
+            continue
+        numerical = numerical_gradient(loss, array)
+        mistake = None   # gradient is a float64 array of the right shape here, safe for mistake_of
+        if sign_mistake and matches(gradient, -numerical, rtol=1e-4, atol=1e-7):
+            mistake = sign_mistake
+        elif mistake_of is not None:
+            mistake = mistake_of(name, gradient, numerical)
+        fail(f"The {name} returned by {call} is not the slope of the loss it returns: central differences of "
+             f"your own loss (h = 1e-6) give other values (relative error {relative_error(gradient, numerical):.2g}).",
+             inputs=inputs, expected=show(numerical) + "  (central differences of your loss)", got=show(gradient),
+             mistake=mistake)
 
 
 # -- order-free comparison of pairs and examples -------------------------------------------------------------

@@ -13,24 +13,19 @@ import pytest
 
 from autograder.grading import StudentCallError
 from autograder.grading.checks import fail, matches, note, ratio
-from autograder.grading.compare import as_numeric_array, show
-from autograder.grading.numeric import numerical_gradient, relative_error
-from autograder.suites.word2vec._common import check_inputs_kept, expect_items, non_finite, scalar
+from autograder.suites.word2vec._common import (
+    check_against_central_differences,
+    check_inputs_kept,
+    expect_items,
+    loss_of,
+    non_finite,
+    scalar,
+)
 
 grades = pytest.mark.grades
 
-GRADIENT_TOLERANCE = 1e-6   # relative error of a float64 gradient against central differences (correct: < 2e-8)
 SOFTMAX_ITEMS = ["loss", "grad_v_c", "grad_U"]
 NEG_ITEMS = ["loss", "grad_v_c", "grad_u_o", "grad_U_neg"]
-
-
-def loss_of(got, call, inputs) -> float:
-    """The loss (first item) of a returned tuple, or a failure that says what came back instead."""
-    value = scalar(got[0]) if isinstance(got, (tuple, list)) and got else None
-    if value is None:
-        fail(f"{call} should return a tuple whose first item is the loss, a single number, but it returned "
-             f"{show(got, 200)}.", inputs=inputs)
-    return value
 
 
 def loss_or_none(call):
@@ -40,44 +35,6 @@ def loss_or_none(call):
     except StudentCallError:
         return None
     return scalar(got[0]) if isinstance(got, (tuple, list)) and got else None
-
-
-def slope_along(loss, array, direction, h=1e-5) -> float:
-    """Central difference of loss() along a direction: (f(x + h·d) - f(x - h·d)) / 2h; x is restored."""
-    saved = array.copy()
-    try:
-        array[...] = saved + h * direction
-        above = loss()
-        array[...] = saved - h * direction
-        below = loss()
-    finally:
-        array[...] = saved
-    return (above - below) / (2.0 * h)
-
-
-def check_against_central_differences(loss, arrays, analytic, names, *, call, inputs, sign_mistake, rng):
-    """Each returned gradient against central differences of the student's own loss.
-
-    A central difference along one random direction per argument (two calls) checks a correct gradient; only
-    when it disagrees are the central differences of every entry computed, to show the student where.
-    """
-    for name, array, gradient in zip(names, arrays, analytic):
-        gradient = as_numeric_array(gradient)
-        if gradient is None or gradient.shape != array.shape:
-            fail(f"{call} returned {name} of shape {None if gradient is None else gradient.shape}; it should have "
-                 f"the shape of {name[5:]}, {array.shape}.", inputs=inputs)
-        gradient = gradient.astype(np.float64)
-        direction = rng.normal(size=array.shape)
-        measured = slope_along(loss, array, direction)
-        scale = max(1e-8, abs(measured), float(np.linalg.norm(gradient) * np.linalg.norm(direction)))
-        if abs(float(np.sum(gradient * direction)) - measured) <= GRADIENT_TOLERANCE * scale:
-            continue
-        numerical = numerical_gradient(loss, array)
-        flipped = matches(gradient, -numerical, rtol=1e-4, atol=1e-7)
-        fail(f"The {name} returned by {call} is not the slope of the loss it returns: central differences of "
-             f"your own loss (h = 1e-6) give other values (relative error {relative_error(gradient, numerical):.2g}).",
-             inputs=inputs, expected=show(numerical) + "  (central differences of your loss)", got=show(gradient),
-             mistake=sign_mistake if flipped else None)
 
 
 # -- full softmax -------------------------------------------------------------------------------------------------

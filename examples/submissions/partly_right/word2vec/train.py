@@ -1,6 +1,6 @@
 import numpy as np
 
-from losses import neg_sampling_loss_and_grad
+from losses import cbow_loss_and_grad, neg_sampling_loss_and_grad
 from pairs import skipgram_pairs
 from sampler import NegativeSampler
 
@@ -14,6 +14,17 @@ def skipgram_step(W_in, W_out, center, context, negatives, lr):
 
 
 def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    raise NotImplementedError
+
+
+def cbow_step(W_in, W_out, context, center, lr):
+    loss, g_context, g_out = cbow_loss_and_grad(W_in[context], center, W_out)
+    W_in[context] -= lr * g_context            # a word twice in the context is only updated once
+    W_out -= lr * g_out
+    return loss
+
+
+def train_cbow(ids, vocab_size, dim, window, epochs, lr, seed):
     raise NotImplementedError
 
 

@@ -1,0 +1,450 @@
+"""Hidden tests of CBoW: cbow_loss_and_grad (losses.py), cbow_step and train_cbow (train.py).
+
+cbow_loss_and_grad and cbow_step get their contexts explicitly (a repeated word
+included), so they are compared exactly, with the reference and with central
+differences.
+
+train_cbow is graded by outcomes on corpora drawn from `rng`, so they change
+with the grading seed: a corpus with planted topics whose word ids are renamed
+at random (an id says nothing about its topic, so no fixed answer separates
+them), and a text of independent random words (where the neighbours say nothing
+about the center).  Every train_cbow test first checks that the weights
+returned for the planted corpus fit that corpus better than untrained ones, so
+a stub or any constant return scores 0 on all of them; the losses reported
+must also match the returned weights.  The feedback describes these corpora but
+never lists their ids.  The planted run is made once per submission and shared
+by the tests that grade it; the seed is checked on a small run of its own.
+"""
+import math
+import weakref
+
+import numpy as np
+import pytest
+
+from autograder.grading import StudentCallError
+from autograder.grading.checks import GradeFailure, expect, fail, figure, matches, ratio
+from autograder.grading.compare import as_numeric_array, compare, show
+from autograder.grading.numeric import numerical_gradient
+from autograder.results import Figure, Series
+from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
+from autograder.suites.word2vec._common import (
+    check_against_central_differences,
+    check_inputs_kept,
+    expect_items,
+    first_mistake,
+    loss_of,
+    non_finite,
+)
+
+grades = pytest.mark.grades
+
+LOSS_CALL = "cbow_loss_and_grad(V_context, o, U)"
+LOSS_ITEMS = ["loss", "grad_V_context", "grad_U"]
+
+
+# -- cbow_loss_and_grad -----------------------------------------------------------------------------------------
+def softmax_loss(h, o, U) -> float:
+    """-log softmax(U·h)[o], computed stably (the reference's maths, for the mistakes' variants)."""
+    scores = U @ h
+    top = scores.max()
+    return float(top + np.log(np.sum(np.exp(scores - top))) - scores[o])
+
+
+def one_nonzero_row(gradient) -> bool:
+    """True when exactly one row of a (C, E) gradient, C >= 2, is not zero."""
+    gradient = as_numeric_array(gradient)
+    return gradient is not None and gradient.ndim == 2 and len(gradient) >= 2 and \
+        int(np.count_nonzero(np.any(gradient != 0, axis=1))) == 1
+
+
+def loss_mistakes(V_context, o, U, expected) -> dict:
+    """Predicates of the named mistakes of cbow_loss_and_grad, on a returned tuple."""
+    n_context = len(V_context)
+
+    def loss_right(got):
+        return matches(got[0], expected[0])
+
+    return {
+        "cbow_sum_not_mean": lambda got: n_context > 1 and matches(got[0], softmax_loss(V_context.sum(axis=0), o, U)),
+        "cbow_output_vector_as_input": lambda got: matches(got[0], softmax_loss(U[o], o, U)),
+        "cbow_grad_not_divided": lambda got: n_context > 1 and loss_right(got) and
+        ratio(got[1], expected[1]) == pytest.approx(n_context),
+        "cbow_grad_to_one_row": lambda got: loss_right(got) and one_nonzero_row(got[1]),
+    }
+
+
+@grades("losses.cbow_loss_and_grad", weight=2)
+def test_cbow_loss_and_grad_match_the_reference(student, ref, calls, rng):
+    """cbow_loss_and_grad with C = 4 context words (one of them twice) and with C = 1: loss, gradients, inputs kept"""
+    for n_context in (4, 1):
+        V_context, U, o = rng.normal(size=(n_context, 4)), rng.normal(size=(6, 4)), int(rng.integers(6))
+        if n_context > 2:
+            V_context[2] = V_context[0]   # the same word twice in the context: two rows
+        inputs = {"V_context": V_context, "o": o, "U": U}
+        got = student.losses.cbow_loss_and_grad(V_context, o, U)
+        check_inputs_kept(calls, LOSS_CALL, inputs)
+        expected = ref.losses.cbow_loss_and_grad(V_context, o, U)
+        expect_items(got, expected, LOSS_ITEMS, call=LOSS_CALL, inputs=inputs,
+                     mistakes_if=loss_mistakes(V_context, o, U, expected))
+
+
+@grades("losses.cbow_loss_and_grad")
+def test_cbow_gradients_match_central_differences_of_the_loss(student, rng):
+    """cbow_loss_and_grad's gradients are the slopes of its own loss (central differences, float64)"""
+    V_context, U, o = rng.normal(size=(3, 3)), rng.normal(size=(5, 3)), int(rng.integers(5))
+    inputs = {"V_context": V_context, "o": o, "U": U}
+    got = student.losses.cbow_loss_and_grad(V_context, o, U)
+    loss_of(got, LOSS_CALL, inputs)
+    if len(got) != 3:
+        fail(f"{LOSS_CALL} should return 3 items (loss, grad_V_context, grad_U), but it returned {len(got)}.",
+             inputs=inputs)
+
+    def mistake_of(name, gradient, numerical):
+        if name != "grad_V_context":
+            return None
+        if ratio(gradient, numerical) == pytest.approx(len(V_context), rel=1e-4):
+            return "cbow_grad_not_divided"
+        return "cbow_grad_to_one_row" if one_nonzero_row(gradient) else None
+
+    # h = 1e-3 and a tolerance of 1e-3: a float32 loss (rounding ~1e-7) still gives slopes within 1e-4 of a right
+    # gradient, a float64 one within 1e-7 (h² of truncation); the wrong gradients sought here are off by 30% or more.
+    check_against_central_differences(lambda: loss_of(student.losses.cbow_loss_and_grad(V_context, o, U), LOSS_CALL,
+                                                      inputs),
+                                      [V_context, U], got[1:], LOSS_ITEMS[1:], call=LOSS_CALL, inputs=inputs,
+                                      sign_mistake=None, rng=rng, mistake_of=mistake_of, h=1e-3, tolerance=1e-3)
+
+
+@grades("losses.cbow_loss_and_grad")
+def test_cbow_loss_is_stable_for_scores_near_800(student, ref, rng):
+    """cbow_loss_and_grad is exact when the scores U·h are near 800"""
+    h = np.array([1.0, 0.5])
+    spread = 0.25 * rng.integers(-4, 5, size=2)
+    V_context = np.array([h + spread, h - spread])   # their mean is h; quarters keep every number exact
+    top = float(rng.integers(790, 811))
+    scores = np.array([top, top - float(rng.integers(3, 8)), top - float(rng.integers(8, 15)),
+                       -float(rng.integers(1, 10))])[rng.permutation(4)]
+    second = 2.0 * rng.integers(10, 21, size=4)      # even, so the first entries stay whole numbers
+    U = np.column_stack([scores - 0.5 * second, second])   # row w scores U[w]·h = scores[w]
+    o = int(np.argsort(-scores)[1])                  # the second best word
+    inputs = {"V_context": V_context, "o": o, "U": U}
+    expected = ref.losses.cbow_loss_and_grad(V_context, o, U)
+    expect_items(student.losses.cbow_loss_and_grad(V_context, o, U), expected, LOSS_ITEMS, call=LOSS_CALL,
+                 inputs=inputs, mistakes_if={"cbow_softmax_no_max_shift": lambda got: any(map(non_finite, got)),
+                                             **loss_mistakes(V_context, o, U, expected)})
+
+
+# -- cbow_step --------------------------------------------------------------------------------------------------
+STEP_CALL = "cbow_step(W_in, W_out, context, center, lr)"
+
+
+def step_inputs(rng, n_context, repeated=False) -> dict:
+    """6 words and E = 3, small enough for the feedback to show the matrices in full; ids drawn from rng.
+
+    The context holds n_context distinct words other than the center; with repeated, its first word
+    comes again at its end ([a, b, a] for n_context = 2).
+    """
+    W_in, W_out = rng.normal(0.0, 0.5, size=(6, 3)), rng.normal(0.0, 0.5, size=(6, 3))
+    words = [int(word) for word in rng.permutation(6)]
+    center, context = words[0], words[1:1 + n_context]
+    return {"W_in": W_in, "W_out": W_out, "context": context + context[:1] * repeated, "center": center, "lr": 0.1}
+
+
+def reference_step(ref, inputs) -> tuple:
+    """(loss, W_in after, W_out after) of the reference, on copies."""
+    W_in, W_out = inputs["W_in"].copy(), inputs["W_out"].copy()
+    loss = ref.train.cbow_step(W_in, W_out, list(inputs["context"]), inputs["center"], inputs["lr"])
+    return loss, W_in, W_out
+
+
+def call_step(student, inputs):
+    return student.train.cbow_step(inputs["W_in"], inputs["W_out"], list(inputs["context"]), inputs["center"],
+                                   inputs["lr"])
+
+
+def weights_after(calls, inputs) -> tuple:
+    """W_in and W_out as the student's cbow_step left them (it updates them in place)."""
+    after = calls.last.arguments_after
+    if not ({"W_in", "W_out"} & set(calls.last.changed_arguments)):
+        fail(f"{STEP_CALL} left W_in and W_out unchanged. The step must update the given arrays in place "
+             "(np.add.at(W_in, context, ...), W_out -= ...), not new ones.", inputs=inputs,
+             mistake="step_not_in_place")
+    check_inputs_kept(calls, STEP_CALL, inputs, allowed=("W_in", "W_out"))
+    return np.asarray(after[0], dtype=np.float64), np.asarray(after[1], dtype=np.float64)
+
+
+def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9):
+    mismatch = compare(got, expected, where=f"{name} after the step", atol=atol)
+    if mismatch is None:
+        return
+    fail(f"After {STEP_CALL}, {name} is wrong. {mismatch.problem[0].upper() + mismatch.problem[1:]}.",
+         inputs=inputs, expected=mismatch.expected, got=mismatch.got, mistake=first_mistake(mistakes_if, got))
+
+
+@grades("train.cbow_step")
+def test_cbow_step_returns_the_loss_before_the_step(student, ref, rng):
+    """cbow_step returns the CBoW loss computed before the update"""
+    inputs = step_inputs(rng, 4)
+    loss, new_in, new_out = reference_step(ref, inputs)
+    after = ref.losses.cbow_loss_and_grad(new_in[inputs["context"]], inputs["center"], new_out)[0]
+    expect(call_step(student, inputs), loss, call=STEP_CALL, inputs=inputs,
+           mistakes_if={"step_returns_loss_after": lambda got: matches(got, after)})
+
+
+@grades("train.cbow_step", weight=2)
+def test_cbow_step_moves_the_weights_against_the_gradient(student, ref, calls, rng):
+    """cbow_step moves every context row of W_in and all of W_out by -lr × gradient, in place"""
+    inputs = step_inputs(rng, 4)
+    W_in, W_out, context = inputs["W_in"], inputs["W_out"], inputs["context"]
+    _, expected_in, expected_out = reference_step(ref, inputs)
+    call_step(student, inputs)
+    got_in, got_out = weights_after(calls, inputs)
+    outside = np.setdiff1d(np.arange(len(W_in)), context)
+
+    def ascent(before, expected):
+        return lambda got: ratio(np.asarray(got) - before, expected - before) == pytest.approx(-1)
+
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, mistakes_if={
+        "cbow_matrices_swapped": lambda got: not np.array_equal(np.asarray(got)[outside], W_in[outside]),
+        "step_grad_ascent": ascent(W_in, expected_in),
+        "cbow_grad_to_one_row": lambda got: int(np.count_nonzero(
+            np.any(np.asarray(got)[context] != W_in[context], axis=1))) == 1})
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs,
+                   mistakes_if={"step_grad_ascent": ascent(W_out, expected_out)})
+
+
+@grades("train.cbow_step")
+def test_cbow_step_moves_a_repeated_context_word_once_per_occurrence(student, ref, calls, rng):
+    """cbow_step with a word twice in the context moves its row twice (checked against central differences)"""
+    inputs = step_inputs(rng, 2, repeated=True)
+    W_in, W_out, context, center, lr = (inputs[name] for name in ("W_in", "W_out", "context", "center", "lr"))
+    twice, once = context[0], context[1]
+    work_in, work_out = W_in.copy(), W_out.copy()
+    loss_and_grad = ref.losses.cbow_loss_and_grad
+
+    def loss():
+        return loss_and_grad(work_in[context], center, work_out)[0]
+
+    expected_in = W_in - lr * numerical_gradient(loss, work_in)
+    expected_out = W_out - lr * numerical_gradient(loss, work_out)
+    _, exact_in, _ = reference_step(ref, inputs)
+    call_step(student, inputs)
+    got_in, got_out = weights_after(calls, inputs)
+    mistakes_if = {"cbow_repeated_context_once":   # the repeated word moved half as far, the other one right
+                   lambda got: matches(np.asarray(got)[once], exact_in[once]) and
+                   ratio(np.asarray(got)[twice] - W_in[twice], exact_in[twice] - W_in[twice]) == pytest.approx(0.5),
+                   "cbow_grad_to_one_row": lambda got: not np.array_equal(np.asarray(got)[twice], W_in[twice]) and
+                   np.array_equal(np.asarray(got)[once], W_in[once])}
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8, mistakes_if=mistakes_if)
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8)
+
+
+# -- train_cbow -------------------------------------------------------------------------------------------------
+TRAIN_CALL = "train_cbow(ids, vocab_size, dim, window, epochs, lr, seed)"
+TOPICS = dict(n_topics=3, words_per_topic=4, n_sentences=30, sentence_length=5)
+V, DIM, WINDOW, EPOCHS, LR = TOPICS["n_topics"] * TOPICS["words_per_topic"], 10, 2, 4, 0.3   # 600 steps
+UNTRAINED_LOSS = math.log(V)   # every example's loss while W_out is still zero
+# Measured over 2,000 corpora and training seeds each, for the reference and the alternative of
+# examples/submissions/full_marks (the figures in the comments are the extremes seen over both):
+FITTED = 0.85 * UNTRAINED_LOSS   # the loss of the returned weights over the corpus: at most 0.75 log V (untrained: 1)
+SEPARATION = 0.5                 # same-topic minus cross-topic cosine: at least 0.88 (untrained: 0 ± 0.1)
+CONSISTENT = (0.8, 1.2)          # that loss over the reported last-epoch loss: 0.85 to 1.11
+RANDOM_TEXT = dict(vocab_size=8, n_words=200, dim=8, window=1, epochs=4, lr=0.5)
+SEES_THE_CENTER = 0.93           # last loss / log V on random text: at least 0.98 (center in its context: < 0.88)
+
+_runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → (corpus, result or error, arguments changed)
+
+
+def planted_corpus(rng) -> dict:
+    """A planted-topics corpus with its word ids renamed, and a training seed, drawn from rng."""
+    ids, topic_of_word = planted_topics_corpus(int(rng.integers(2**32)), **TOPICS)
+    ids, topic_of_word = renamed_words(ids, topic_of_word, rng)
+    seed = int(rng.integers(2**31))
+    described = (f"ids: {len(ids)} word ids, drawn afresh for each grading and not shown: "
+                 f"{TOPICS['n_topics']} planted topics of {TOPICS['words_per_topic']} words each (words of one topic "
+                 f"fill stretches of {TOPICS['sentence_length']} words), the word ids shuffled\n"
+                 f"vocab_size = {V}, dim = {DIM}, window = {WINDOW}, epochs = {EPOCHS}, lr = {LR}, seed = {seed}")
+    return {"ids": ids, "topic_of_word": topic_of_word, "seed": seed, "inputs": described}
+
+
+def planted_run(student, calls, rng) -> tuple:
+    """(corpus, result) of the student's run on a planted corpus, made once per submission."""
+    if student not in _runs:
+        corpus = planted_corpus(rng)
+        try:
+            got = student.train.train_cbow(corpus["ids"].copy(), V, DIM, WINDOW, EPOCHS, LR, corpus["seed"])
+            _runs[student] = (corpus, got, list(calls.last.changed_arguments))
+        except StudentCallError as error:
+            _runs[student] = (corpus, error, [])
+    corpus, got, changed = _runs[student]
+    if isinstance(got, StudentCallError):
+        raise got
+    return corpus, got, changed
+
+
+def trained(got, *, vocab_size, dim, epochs, inputs) -> tuple:
+    """(W_in, W_out, losses) as float64 after checking the types and shapes of what train_cbow returned."""
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        fail(f"{TRAIN_CALL} should return a tuple (W_in, W_out, losses), but it returned {show(got, 200)}.",
+             inputs=inputs)
+    W_in, W_out, losses = (as_numeric_array(item) for item in got)
+    for name, matrix, item in (("W_in", W_in, got[0]), ("W_out", W_out, got[1])):
+        if matrix is None or matrix.shape != (vocab_size, dim):
+            fail(f"{TRAIN_CALL} returned {name} of shape {None if matrix is None else matrix.shape}; it should be "
+                 f"(vocab_size, dim) = {(vocab_size, dim)}.", inputs=inputs, got=show(item))
+        if non_finite(matrix):
+            fail(f"{TRAIN_CALL} returned {name} with nan or inf in it.", inputs=inputs, got=show(matrix))
+    if losses is None or losses.shape != (epochs,) or non_finite(losses):
+        fail(f"{TRAIN_CALL} should return losses as a list of {epochs} finite numbers, one per epoch.",
+             inputs=inputs, got=show(got[2]))
+    assert W_in is not None and W_out is not None   # checked above: fail() does not return
+    return W_in.astype(np.float64), W_out.astype(np.float64), losses.astype(np.float64)
+
+
+def corpus_loss(ref, W_in, W_out, ids, window) -> float:
+    """The mean CBoW loss of the weights over every example of ids (the reference's loss)."""
+    loss_and_grad = ref.losses.cbow_loss_and_grad
+    return float(np.mean([loss_and_grad(W_in[context], center, W_out)[0]
+                          for context, center in ref.pairs.cbow_examples(ids, window)]))
+
+
+_fits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → fitted_run's result, or the failure it raised
+
+
+def fitted_run(student, ref, calls, rng) -> tuple:
+    """(corpus, W_in, W_out, losses, loss of the returned weights over the corpus) of the planted run.
+
+    Fails unless the returned weights fit the planted corpus clearly better than untrained ones: weights
+    that were not learned from this corpus cannot, since its ids are renamed at random for each grading.
+    """
+    if student not in _fits:
+        try:
+            _fits[student] = check_fit(ref, *planted_run(student, calls, rng)[:2])
+        except GradeFailure as failure:
+            _fits[student] = failure
+    found = _fits[student]
+    if isinstance(found, GradeFailure):
+        raise found
+    return found
+
+
+def check_fit(ref, corpus, got) -> tuple:
+    W_in, W_out, losses = trained(got, vocab_size=V, dim=DIM, epochs=EPOCHS, inputs=corpus["inputs"])
+    fit = corpus_loss(ref, W_in, W_out, corpus["ids"], WINDOW)
+    if not fit < FITTED:
+        fail(f"The W_in and W_out returned by {TRAIN_CALL} do not fit the corpus they were trained on: their mean "
+             f"loss over its CBoW examples is {fit:.4f}, while untrained weights give log V = {UNTRAINED_LOSS:.4f} "
+             f"and a correct trainer about {0.64 * UNTRAINED_LOSS:.2f}. Each cbow_step must change the weights "
+             "that train_cbow returns, and train_cbow must train on the ids it is given.", inputs=corpus["inputs"],
+             expected=f"a mean loss below {FITTED:.4f}", got=f"{fit:.4f}")
+    return corpus, W_in, W_out, losses, fit
+
+
+@grades("train.train_cbow")
+def test_train_cbow_returns_V_by_E_matrices_and_a_loss_per_epoch(student, ref, calls, rng):
+    """train_cbow returns trained W_in and W_out of shape (V, E) and one loss per epoch, and leaves ids unchanged"""
+    corpus, *_ = fitted_run(student, ref, calls, rng)
+    if "ids" in planted_run(student, calls, rng)[2]:
+        fail(f"{TRAIN_CALL} changed its argument ids. Leave it as it was; shuffle the examples, or a copy.",
+             inputs=corpus["inputs"], mistake="overwrites_argument")
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_reports_the_mean_loss_per_example(student, ref, calls, rng):
+    """train_cbow's first-epoch loss is a mean over examples, near log V since W_out starts at zero"""
+    corpus, _, _, losses, _ = fitted_run(student, ref, calls, rng)
+    if not 0.5 * UNTRAINED_LOSS <= losses[0] <= 1.05 * UNTRAINED_LOSS:
+        fail(f"The first epoch's loss of {TRAIN_CALL} is {losses[0]:.6g}. With W_out starting at zero, every "
+             f"prediction starts uniform, with loss log V = {UNTRAINED_LOSS:.4f}, and falls, so the mean over the "
+             "examples of the first epoch lies a little below that.", inputs=corpus["inputs"],
+             expected=f"between {0.5 * UNTRAINED_LOSS:.4f} and {1.05 * UNTRAINED_LOSS:.4f}", got=show(losses),
+             mistake="train_losses_summed" if losses[0] > 20 * UNTRAINED_LOSS else None)
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_loss_falls_over_the_epochs(student, ref, calls, rng):
+    """the mean loss of train_cbow's last epoch is clearly below that of its first"""
+    corpus, _, _, losses, _ = fitted_run(student, ref, calls, rng)
+    epochs = [float(epoch) for epoch in range(1, EPOCHS + 1)]
+    figure(Figure(title="train_cbow on a planted-topics corpus", x_label="epoch", y_label="mean loss per example",
+                  series=[Series("your train_cbow", epochs, [float(x) for x in losses]),
+                          Series("untrained: log V", epochs, [UNTRAINED_LOSS] * EPOCHS, style="dashed")]))
+    if not losses[-1] < 0.9 * losses[0]:   # correct trainers end at most 0.75 times their first epoch
+        fail(f"The loss of {TRAIN_CALL} did not fall by at least 10% from the first epoch to the last.",
+             inputs=corpus["inputs"], expected=f"losses[-1] < 0.9 × losses[0] = {0.9 * losses[0]:.4g}",
+             got=show(losses))
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_reports_the_loss_of_the_weights_it_returns(student, ref, calls, rng):
+    """train_cbow's last-epoch loss agrees with the loss of the W_in and W_out it returns"""
+    corpus, _, _, losses, fit = fitted_run(student, ref, calls, rng)
+    low, high = CONSISTENT
+    if not low * losses[-1] <= fit <= high * losses[-1]:
+        fail(f"{TRAIN_CALL} reports {losses[-1]:.4f} as the mean loss of its last epoch, but the W_in and W_out it "
+             f"returns have a mean loss of {fit:.4f} over the same examples. The weights change during the epoch, "
+             "so the two differ by a few percent, not more: report the mean of the losses that cbow_step returned "
+             "in the last epoch, and return the weights it trained.", inputs=corpus["inputs"],
+             expected=f"losses[-1] between {fit / high:.4f} and {fit / low:.4f}", got=show(losses))
+
+
+@grades("train.train_cbow", weight=2)
+def test_train_cbow_recovers_planted_topics(student, ref, calls, rng):
+    """after train_cbow, words of the same planted topic are clearly more similar than words of different topics"""
+    corpus, W_in, _, _, _ = fitted_run(student, ref, calls, rng)
+    same, different = topic_separation(W_in, corpus["topic_of_word"])
+    if not same - different > SEPARATION:
+        fail(f"After {TRAIN_CALL}, the mean cosine similarity of two words of the same topic is {same:.3f} and of "
+             f"two words of different topics {different:.3f}. Training should put the first clearly above the "
+             f"second (by more than {SEPARATION}); a correct trainer gets about 1.3.", inputs=corpus["inputs"],
+             expected=f"same-topic similarity above {different + SEPARATION:.3f}", got=f"{same:.3f}")
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_gives_the_same_result_for_the_same_seed_and_another_for_another(student, ref, calls, rng):
+    """train_cbow run twice with the same seed gives the same result, and with another seed another one"""
+    fitted_run(student, ref, calls, rng)
+    ids = np.concatenate([np.arange(5), rng.integers(0, 5, size=15)])   # small runs: this checks the seed only
+    seed = int(rng.integers(2**31))
+    arguments = (ids, 5, 3, 1, 2, 0.1)
+
+    def described(seed):
+        return "\n".join([f"ids = np.array({ids.tolist()})"] + [f"{name} = {value}" for name, value in zip(
+            ("vocab_size", "dim", "window", "epochs", "lr", "seed"), arguments[1:] + (seed,))])
+
+    first, second = (student.train.train_cbow(*arguments, seed) for _ in range(2))
+    if isinstance(first, (tuple, list)) and isinstance(second, (tuple, list)) and len(first) == len(second) == 3:
+        mismatch = next(filter(None, (compare(b, a, where=f"{name} of the second run", rtol=0, atol=0) for name, a, b
+                                      in zip(("W_in", "W_out", "losses"), first, second))), None)
+    else:
+        mismatch = compare(second, first, where="the second run's result", rtol=0, atol=0)
+    if mismatch is not None:
+        fail(f"Two calls of {TRAIN_CALL} with the same arguments and seed gave different results: "
+             f"{mismatch.problem}.", inputs=described(seed), expected=mismatch.expected + "  (the first run)",
+             got=mismatch.got, mistake="train_not_reproducible")
+    other_seed = seed + 1 + int(rng.integers(1000))
+    other = student.train.train_cbow(*arguments, other_seed)
+    if matches(other, first, rtol=0, atol=0):
+        fail(f"{TRAIN_CALL} gave the same result for seed {seed} and seed {other_seed}. The initial values and the "
+             "order of the examples should come from the seed.", inputs=described(other_seed),
+             expected=f"another result than with seed = {seed}", got=show(other, 300))
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_cannot_predict_the_center_from_random_neighbours(student, ref, calls, rng):
+    """on a text of independent random words, train_cbow's loss stays near log V: no example shows its own center"""
+    fitted_run(student, ref, calls, rng)
+    text = RANDOM_TEXT
+    ids, seed = rng.integers(0, text["vocab_size"], text["n_words"]), int(rng.integers(2**31))
+    inputs = (f"ids: {text['n_words']} word ids drawn independently and uniformly from 0 … {text['vocab_size'] - 1} "
+              "(drawn afresh for each grading and not shown)\n" +
+              ", ".join(f"{name} = {text[name]}" for name in ("vocab_size", "dim", "window", "epochs", "lr")) +
+              f", seed = {seed}")
+    _, _, losses = trained(student.train.train_cbow(ids, text["vocab_size"], text["dim"], text["window"],
+                                                    text["epochs"], text["lr"], seed),
+                           vocab_size=text["vocab_size"], dim=text["dim"], epochs=text["epochs"], inputs=inputs)
+    floor = SEES_THE_CENTER * math.log(text["vocab_size"])
+    if not losses[-1] >= floor:
+        fail(f"On a text of independent random words, the neighbours of a word say nothing about it, so no CBoW "
+             f"model can predict the center much better than chance: the loss should stay near log V = "
+             f"{math.log(text['vocab_size']):.4f}. Your last epoch's loss is {losses[-1]:.4f}.", inputs=inputs,
+             expected=f"losses[-1] >= {floor:.4f}", got=show(losses), mistake="cbow_center_in_own_context")
