@@ -19,8 +19,8 @@ from ._isolation import (
                          IsolationMode,
                          bubblewrap_works,
                          choose_mode,
+                         close_to_other_users,
                          numpy_location,
-                         protect_course_folder,
 )
 from ._session import CallFailure, CallRecord, GradingSession, StudentCallError, TestLog
 
@@ -37,6 +37,6 @@ __all__ = [
                          "WorkerProcess",
                          "bubblewrap_works",
                          "choose_mode",
+                         "close_to_other_users",
                          "numpy_location",
-                         "protect_course_folder",
 ]

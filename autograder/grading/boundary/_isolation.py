@@ -215,8 +215,9 @@ def _bubblewrap_mounts(student_root: Path) -> list[str]:
     return mounts
 
 
-def protect_course_folder(root: Path) -> None:
-    """Without a sandbox, make the course checkout (reference, suites, quiz keys, .git) unreachable by other users.
+def close_to_other_users(root: Path) -> None:
+    """Make a folder unreachable by other users: the course checkout (reference, suites, quiz keys, .git)
+    without a sandbox, a batch's SUBMISSIONS and OUT.
 
     Only the permission bits for "others" of the top folder are removed: the
     worker's private user id is such an other user and can no longer enter it.
