@@ -19,7 +19,7 @@ from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestRes
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._plugin import run_suites
 from ._submission import locate, make_scratch, student_id_for
-from .boundary import DESCRIPTIONS, GradingSession, IsolationMode, choose_mode, close_to_other_users
+from .boundary import GradingSession, IsolationMode, choose_mode, close_to_other_users, describe
 
 
 def not_submitted(part: Part, reason: str) -> PartResult:
@@ -80,7 +80,7 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
     if not graded:
         return
     mode = choose_mode()
-    result.isolation = DESCRIPTIONS[mode]
+    result.isolation = describe(mode)
     if mode == IsolationMode.UNPRIVILEGED_USER:
         close_to_other_users(course_root())
     make_scratch(submission)

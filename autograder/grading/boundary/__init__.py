@@ -20,6 +20,7 @@ from ._isolation import (
                          bubblewrap_works,
                          choose_mode,
                          close_to_other_users,
+                         describe,
                          numpy_location,
 )
 from ._session import CallFailure, CallRecord, GradingSession, StudentCallError, TestLog
@@ -38,5 +39,6 @@ __all__ = [
                          "bubblewrap_works",
                          "choose_mode",
                          "close_to_other_users",
+                         "describe",
                          "numpy_location",
 ]
