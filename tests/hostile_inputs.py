@@ -114,5 +114,5 @@ def billion_laughs(folder: Path) -> Path:
     return path
 
 
-FORMULA_NAMES = ['=HYPERLINK("http://example.org","x")', "+A1", "@SUM(A1:A9)", "-2+3", "\tTAB"]
+FORMULA_NAMES = ['=HYPERLINK("evil.example","x")', "+A1", "@SUM(A1:A9)", "-2+3", "\tTAB"]
 COLLIDING_NAMES = ["alice", "alice!", "alice-2"]

@@ -174,8 +174,11 @@ def _stopped_job(entry: Entry, settings: BatchSettings, reason: str) -> dict:
     return {"result": failed_result(entry.path, reason, settings.parts, entry.student).to_dict()}
 
 
-def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
-    """A pool of grading processes; a job over its time or memory is stopped and becomes an error row."""
+def _run_locally(pending, settings: BatchSettings, finished, bar, job_function=grade_job) -> None:
+    """A pool of grading processes; a job over its time or memory is stopped and becomes an error row.
+
+    job_function is grade_job; the tests hand in jobs that misbehave on purpose.
+    """
     from pebble import ProcessExpired, ProcessPool
 
     limits = grading_settings().batch
@@ -184,7 +187,7 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
                        initargs=(limits.job_memory_bytes,))
     try:
         futures: dict[concurrent.futures.Future, tuple[Entry, str]] = {
-            pool.schedule(grade_job, args=_job_arguments(entry, settings), timeout=limits.job_seconds): (entry, fingerprint)
+            pool.schedule(job_function, args=_job_arguments(entry, settings), timeout=limits.job_seconds): (entry, fingerprint)
             for entry, fingerprint in pending}
         for future in concurrent.futures.as_completed(futures):
             entry, fingerprint = futures[future]
@@ -199,6 +202,9 @@ def _run_locally(pending, settings: BatchSettings, finished, bar) -> None:
             except MemoryError:
                 job = _stopped_job(entry, settings, f"grading this submission needed more than "
                                                     f"{limits.job_memory_bytes // 2**20} MiB")
+            except Exception as error:   # the job could not even start (its process ran out of memory importing ...)
+                job = _stopped_job(entry, settings, f"the grading process failed ({type(error).__name__}: {error}; "
+                                                    f"its limit is {limits.job_memory_bytes // 2**20} MiB)")
             finished(entry, fingerprint, job)
             bar.update(1)
     except KeyboardInterrupt:
