@@ -122,7 +122,14 @@ def bubblewrap_works() -> bool:
 
 
 def choose_mode() -> IsolationMode:
-    """The strongest isolation available, unless AUTOGRADER_ISOLATION names one."""
+    """The strongest isolation available, unless AUTOGRADER_ISOLATION names one.
+
+    AUTOGRADER_REQUIRE_SANDBOX=1 (CI) refuses a machine without bubblewrap or
+    without the system-call filter instead of falling back.
+    """
+    if os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") == "1" and syscall_filter() is None:
+        raise UserError("AUTOGRADER_REQUIRE_SANDBOX=1, but libseccomp's Python bindings (python3-seccomp) are missing: "
+                        "the worker's system-call filter cannot be built")
     forced = os.environ.get("AUTOGRADER_ISOLATION")
     if forced:
         names = [mode.value for mode in IsolationMode]
