@@ -161,10 +161,13 @@ class SubmissionFiles:
     # -- opening ----------------------------------------------------------------
     @classmethod
     def open(cls, path: Path, budgets: SubmissionBudgets) -> SubmissionFiles:
-        """Raises Unreadable when the submission as a whole cannot be used (a corrupt zip, a FIFO ...)."""
-        files = cls(path, budgets)
+        """Raises Unreadable when the submission as a whole cannot be used (a corrupt zip, a FIFO ...).
+
+        The path given is followed if it is a link (the user named it); nothing inside it is.
+        """
+        files = cls(Path(os.path.realpath(path)), budgets)   # the submission itself may be a link its owner made
         try:
-            info = os.stat(path, follow_symlinks=False)
+            info = os.stat(files.path)
         except OSError as error:
             raise Unreadable(f"cannot be read ({error.strerror or error})") from None
         if stat.S_ISDIR(info.st_mode):
