@@ -141,11 +141,26 @@ def load_yaml(path: str | Path, text: str | None = None, aliases: bool = True) -
 
 def validate(document: LocatedYaml, schema: dict) -> None:
     """Check the document against a JSON Schema; raise every problem, located, at once."""
+    problems = schema_problems(document, schema)
+    if problems:
+        raise UserErrors([error for _, error in problems])
+
+
+def schema_problems(document: LocatedYaml, schema: dict) -> list[tuple[KeyPath, UserError]]:
+    """Every schema problem as (where in the data, located error), in file order, each reported once.
+
+    A rule that applies through two branches of the schema (a common field checked
+    both by the question and by its type's branch) fails twice in jsonschema; the
+    user sees it once.
+    """
     validator = jsonschema.Draft202012Validator(schema)
     problems = sorted(validator.iter_errors(document.data), key=lambda e: document.position(e.absolute_path))
-    if problems:
-        raise UserErrors([document.error(_problem_path(problem), _describe(problem))
-                          for problem in problems])
+    found: dict[str, tuple[KeyPath, UserError]] = {}
+    for problem in problems:
+        path = _problem_path(problem)
+        error = document.error(path, _describe(problem))
+        found.setdefault(str(error), (path, error))
+    return list(found.values())
 
 
 def _problem_path(problem: jsonschema.ValidationError) -> KeyPath:

@@ -22,7 +22,8 @@ class _LazyGroup(click.Group):
     Grading a submission should not pay for importing the quiz and notebook tools.
     """
 
-    lazy: ClassVar[dict[str, str]] = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks"}
+    lazy: ClassVar[dict[str, str]] = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks",
+                                      "gradebook": "autograder.batch.cli:gradebook"}
 
     def list_commands(self, ctx):
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))

