@@ -13,10 +13,10 @@ from pathlib import Path
 
 from .._untrusted import readable_name
 from ..results import GradingResult
+from ._lms import neutralise
 
 BASE_COLUMNS = ["student", "folder", "status", "reason"]
 TAIL_COLUMNS = ["total", "max_points", "grading_seconds", "submission"]
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _points(value: float) -> str:
@@ -25,8 +25,7 @@ def _points(value: float) -> str:
 
 def spreadsheet_safe(text: str) -> str:
     """The cell as text a spreadsheet shows and never evaluates (OWASP's rule against CSV injection)."""
-    text = readable_name(text)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return neutralise(readable_name(text))
 
 
 def gradebook_rows(results: list[GradingResult], folders: dict[str, str] | None = None) -> tuple[list[str], list[dict]]:
