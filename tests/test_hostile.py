@@ -21,7 +21,7 @@ from autograder.grading import grade_submission
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
 FALLBACK_CASES = ["infinite_loop", "fork_bomb", "child_left_running", "read_reference", "write_outside",
-                  "kill_parent", "memory_bomb", "open_socket", "nested_namespace", "privileges_kept"]
+                  "kill_parent", "memory_bomb", "open_socket", "nested_namespace", "privileges_kept", "peek_tmp"]
 
 
 def build_case(case: str, folder: Path) -> Path:
