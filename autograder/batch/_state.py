@@ -11,8 +11,8 @@ import json
 import os
 from pathlib import Path
 
-from .._untrusted import Unreadable, walk_tree
-from ..course import SubmissionBudgets, course_root, grading_settings
+from .._untrusted import walk_tree
+from ..course import course_root, grading_settings
 
 _GRADER_FOLDERS = ("autograder", "assignments", "reference", "quizzes")
 _CHUNK = 1 << 20
@@ -34,19 +34,20 @@ def _hash_file(digest, path: Path, budget: list[int], limit: int) -> None:
     digest.update(f"size {info.st_size} modified {info.st_mtime_ns}".encode())
 
 
-def _hash_tree(digest, root: Path, budgets: SubmissionBudgets, skip=lambda name: False) -> None:
+def _hash_tree(digest, root: Path, max_entries: int, max_depth: int, file_limit: int, total_bytes: int,
+               skip=lambda name: False) -> None:
     """Names and contents of everything under root the grader would look at, files streamed in chunks.
 
-    The walk is the grader's (iterative, no links followed, the same limits of
-    entries and depth); links, FIFOs and devices count by name only, never
-    opened.  A file larger than any file the grader reads, or past the byte
-    budget, counts by size and modification time.
+    The walk is the grader's (iterative, no links followed, at most max_entries
+    and max_depth); links, FIFOs and devices count by name only, never opened.
+    A file over file_limit bytes, or past total_bytes hashed in all, counts by
+    its size and modification time.
     """
-    tree = walk_tree(root, budgets.max_entries, budgets.max_depth, skip)
-    budget = [budgets.max_total_bytes]
+    tree = walk_tree(root, max_entries, max_depth, skip)
+    budget = [total_bytes]
     for relative in sorted(tree.files):
         digest.update(os.fsencode(relative) + b"\0")
-        _hash_file(digest, root / relative, budget, budgets.max_notebook_bytes)
+        _hash_file(digest, root / relative, budget, file_limit)
     for kind, names in (("special", tree.special), ("undecodable", tree.undecodable), ("too deep", tree.too_deep)):
         for name in names:
             digest.update(f"{kind} {name}".encode("utf-8", errors="surrogateescape") + b"\0")
@@ -54,33 +55,35 @@ def _hash_tree(digest, root: Path, budgets: SubmissionBudgets, skip=lambda name:
 
 
 def submission_fingerprint(path: Path) -> str:
-    """What a submission holds, cheaply and within the grader's budgets (an 8 GB sparse file costs nothing)."""
+    """What a submission holds, cheaply and within the grader's budgets (an 8 GB sparse file costs nothing).
+
+    Files are hashed up to the largest file the grader reads (a notebook), and
+    up to the submission's byte budget in all.
+    """
     budgets = grading_settings().submission
     digest = hashlib.sha256()
     try:
         info = os.stat(path, follow_symlinks=False)
         if os.path.isdir(path) and not os.path.islink(path):
-            _hash_tree(digest, Path(path), budgets)
+            _hash_tree(digest, Path(path), budgets.max_entries, budgets.max_depth, budgets.max_notebook_bytes,
+                       budgets.max_total_bytes)
         elif os.path.isfile(path) and not os.path.islink(path):
             _hash_file(digest, Path(path), [budgets.max_total_bytes], budgets.max_total_bytes)
         else:
             digest.update(f"not a file: mode {info.st_mode}".encode())
-    except (OSError, Unreadable) as error:
+    except OSError as error:
         digest.update(f"unreadable: {error}".encode())
     return digest.hexdigest()
 
 
 def grader_fingerprint() -> str:
-    """Changes whenever anything that can change a grade changes."""
+    """Changes whenever anything that can change a grade changes (the course's own files, all of them)."""
     digest = hashlib.sha256()
     root = course_root()
-    everything = SubmissionBudgets(max_entries=1_000_000, max_depth=64, max_total_bytes=1 << 40, max_module_bytes=0,
-                                   max_notebook_bytes=1 << 40, max_notebook_values=0, max_notebook_code_bytes=0,
-                                   max_answers_bytes=0)
     for name in _GRADER_FOLDERS:
         if (root / name).is_dir():
             digest.update(name.encode())
-            _hash_tree(digest, root / name, everything,
+            _hash_tree(digest, root / name, max_entries=10**6, max_depth=64, file_limit=1 << 40, total_bytes=1 << 40,
                        skip=lambda entry: entry.startswith(".") or entry == "__pycache__")
     return digest.hexdigest()
 
