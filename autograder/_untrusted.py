@@ -20,6 +20,7 @@ What is skipped is listed in `notes`, in words for the student.
 from __future__ import annotations
 
 import collections
+import itertools
 import os
 import stat
 import zipfile
@@ -104,8 +105,8 @@ def walk_tree(root: Path, max_entries: int, max_depth: int, skip=lambda name: Fa
     while queue:
         folder, prefix, depth = queue.popleft()
         try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
+            with os.scandir(folder) as listing:   # never more entries in memory than the budget has left
+                entries = sorted(itertools.islice(listing, max_entries - seen + 1), key=lambda entry: entry.name)
         except OSError:
             continue
         for entry in entries:

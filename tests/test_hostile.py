@@ -5,7 +5,12 @@ with one hostile piece appended (placeholders {REFERENCE}, {SUBMISSION} and
 {REPOSITORY} are filled in with real paths).  expect.yaml names the function
 that must score 0 ("all" for the whole module, "none" when the attack must
 simply fail to do harm) and a phrase its feedback must contain.  The course is
-a copy with short time limits, so the corpus runs in seconds.
+a copy with short time limits, so the corpus runs in seconds.  A case is run
+in bubblewrap, and the FALLBACK_CASES also as a separate unprivileged user (the
+mode of containers without namespaces).  Whether workers were left running is
+judged only for the workers this test started, so other grading jobs on the
+machine never make it fail.  Attacks on the grading process itself (what it
+reads from a submission) are in test_hostile_inputs.py.
 """
 import os
 import time

@@ -233,3 +233,27 @@ def test_every_budget_of_the_settings_file_is_documented_in_the_readme():
     for block in settings.values():
         for key in block:
             assert f"`{key}`" in readme, key
+
+
+def test_a_folder_of_more_files_than_the_budget_is_looked_at_only_up_to_it(tmp_path, parts):
+    folder = tmp_path / "mallory"
+    folder.mkdir()
+    for index in range(2500):
+        (folder / f"f{index:04}.txt").touch()
+    with bounded(seconds=2, mib=16):
+        submission = locate(folder, parts)
+    assert any("more than 2000 files and folders" in note for note in submission.notes)
+
+
+def test_a_zip_of_more_members_than_the_budget_is_refused_before_any_is_read(tmp_path, parts):
+    import zipfile
+
+    from autograder.grading import MalformedSubmission
+
+    path = tmp_path / "mallory.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for index in range(2001):
+            archive.writestr(f"f{index}.py", "")
+    with bounded(seconds=2, mib=16), pytest.raises(MalformedSubmission) as refused:
+        locate(path, parts)
+    assert "at most 2000 are accepted" in str(refused.value)
