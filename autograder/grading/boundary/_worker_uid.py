@@ -14,11 +14,12 @@ import os
 import secrets
 import signal
 import stat
+import tempfile
 from pathlib import Path
 
 FIRST_UID = 1_000_000
 UID_COUNT = 1 << 26
-_LOCK_FOLDER = Path("/run/autograder-worker-uids")
+_LOCK_FOLDERS = (Path("/run/autograder-worker-uids"), Path(tempfile.gettempdir()) / "autograder-worker-uids")
 _ATTEMPTS = 64
 
 
@@ -36,15 +37,21 @@ class WorkerUid:
 
 
 def _lock_folder() -> Path:
-    """The root-only folder of lock files, made on first use; refused if anyone else could have made it."""
-    try:
-        os.mkdir(_LOCK_FOLDER, 0o700)
-    except FileExistsError:
-        pass
-    info = os.lstat(_LOCK_FOLDER)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != 0 or info.st_mode & 0o077:
-        raise RuntimeError(f"{_LOCK_FOLDER} is not a folder of root's own that only root can enter")
-    return _LOCK_FOLDER
+    """The root-only folder of lock files, made on first use (in /run, else in the temporary folder).
+
+    A folder that anyone but root could have made or could enter is never used.
+    """
+    for folder in _LOCK_FOLDERS:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            continue
+        info = os.lstat(folder)
+        if stat.S_ISDIR(info.st_mode) and info.st_uid == 0 and not info.st_mode & 0o077:
+            return folder
+    raise RuntimeError(f"no folder for the workers' user-id locks that only root can enter ({_LOCK_FOLDERS[0]})")
 
 
 def claim_worker_uid() -> WorkerUid:
