@@ -57,8 +57,13 @@ def _construct_mapping(loader, node, deep=False):
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
+        mark = key_node.start_mark
+        try:
+            hash(key)
+        except TypeError:
+            raise UserError("a key must be a plain value (text or a number)", loader.name, mark.line + 1,
+                            mark.column + 1) from None
         if key in seen:
-            mark = key_node.start_mark
             raise UserError(f"duplicate key {key!r}", loader.name, mark.line + 1, mark.column + 1)
         seen.add(key)
     return _BaseLoader.construct_mapping(loader, node, deep)
@@ -67,22 +72,52 @@ def _construct_mapping(loader, node, deep=False):
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _collect_positions(node, key_path, positions, loader):
-    positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            _collect_positions(value_node, key_path + (key,), positions, loader)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _collect_positions(item, key_path + (index,), positions, loader)
+class _NoAliasLoader(yaml.SafeLoader):
+    """For files students write (quiz answers): the pure-Python safe loader, refusing aliases.
+
+    An alias (`*name`) repeats a value without its text, so a few hundred bytes
+    of nested aliases stand for billions of values ("billion laughs"); no
+    answers file needs one.
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise UserError("YAML aliases (*name) are not accepted in this file; write the value out",
+                            self.name, mark.line + 1, mark.column + 1)
+        return super().compose_node(parent, index)
 
 
-def load_yaml(path: str | Path) -> LocatedYaml:
-    """Parse a YAML file; every problem becomes a located `UserError`."""
+_NoAliasLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _collect_positions(root, positions, loader) -> None:
+    """Each value's position by its key path; a value shared through an alias is walked once."""
+    stack: list[tuple[Any, KeyPath]] = [(root, ())]
+    walked: set[int] = set()
+    while stack:
+        node, key_path = stack.pop()
+        positions[key_path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in walked:
+            continue
+        walked.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                stack.append((value_node, key_path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, key_path + (index,)) for index, item in enumerate(node.value))
+
+
+def load_yaml(path: str | Path, text: str | None = None, aliases: bool = True) -> LocatedYaml:
+    """Parse a YAML file (or `text`, read from it already); every problem becomes a located `UserError`.
+
+    aliases=False is for files students write: an alias is refused where it stands.
+    """
     path = Path(path)
-    text = read_user_text(path)
-    loader = _UniqueKeyLoader(text)
+    if text is None:
+        text = read_user_text(path)
+    loader = _UniqueKeyLoader(text) if aliases else _NoAliasLoader(text)
     loader.name = str(path)
     try:
         node = loader.get_single_node()
@@ -90,13 +125,15 @@ def load_yaml(path: str | Path) -> LocatedYaml:
             return LocatedYaml(path, None, {(): (1, 1)})
         data = loader.construct_document(node)
         positions: dict[KeyPath, tuple[int, int]] = {}
-        _collect_positions(node, (), positions, loader)
+        _collect_positions(node, positions, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise UserError(f"invalid YAML: {exc.problem or exc.context}", path, line, column) from None
     except yaml.YAMLError as exc:
         raise UserError(f"invalid YAML: {exc}", path) from None
+    except RecursionError:
+        raise UserError("YAML nested too deeply to read", path) from None
     finally:
         loader.dispose()
     return LocatedYaml(path, data, positions)

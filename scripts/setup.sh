@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the project needs on a fresh machine, idempotently:
-# system packages (bubblewrap for the sandbox, chromium for browser tests) when
+# system packages (bubblewrap for the sandbox, python3-seccomp for the worker's
+# system-call filter, chromium for browser tests) when
 # running as root on Debian, then a virtual environment in .venv with the
 # package installed in editable mode with all its extras.
 set -euo pipefail
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 need_packages=()
 command -v bwrap >/dev/null 2>&1 || need_packages+=(bubblewrap)
+# libseccomp's Python bindings build the worker's system-call filter (run by the system Python)
+[ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import seccomp" 2>/dev/null || need_packages+=(python3-seccomp)
 command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
 if [ ${#need_packages[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -5,7 +5,12 @@ with one hostile piece appended (placeholders {REFERENCE}, {SUBMISSION} and
 {REPOSITORY} are filled in with real paths).  expect.yaml names the function
 that must score 0 ("all" for the whole module, "none" when the attack must
 simply fail to do harm) and a phrase its feedback must contain.  The course is
-a copy with short time limits, so the corpus runs in seconds.
+a copy with short time limits, so the corpus runs in seconds.  A case is run
+in bubblewrap, and the FALLBACK_CASES also as a separate unprivileged user (the
+mode of containers without namespaces).  Whether workers were left running is
+judged only for the workers this test started, so other grading jobs on the
+machine never make it fail.  Attacks on the grading process itself (what it
+reads from a submission) are in test_hostile_inputs.py.
 """
 import os
 import time
@@ -20,9 +25,8 @@ from autograder.grading import grade_submission
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
-WORKER_UIDS = range(1_000_000, 1_000_000 + (1 << 26))
 FALLBACK_CASES = ["infinite_loop", "fork_bomb", "child_left_running", "read_reference", "write_outside",
-                  "kill_parent", "memory_bomb"]
+                  "kill_parent", "memory_bomb", "open_socket", "nested_namespace", "privileges_kept", "peek_tmp"]
 
 
 def build_case(case: str, folder: Path) -> Path:
@@ -36,29 +40,63 @@ def build_case(case: str, folder: Path) -> Path:
     return folder
 
 
-def worker_processes() -> list[int]:
-    """Processes still running under a worker's private user id."""
-    alive = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            uid_line = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
-        except (OSError, StopIteration):
-            continue
-        if int(uid_line.split()[1]) in WORKER_UIDS:
-            alive.append(int(status.parent.name))
-    return alive
+class StartedWorkers:
+    """The workers this test started, and their private user ids: only they are checked for leftovers.
+
+    Every worker's session id is its own pid (it starts a new session), and as
+    root its user id is one no other grader holds (a lock), so other grading
+    jobs on the machine are never counted.
+    """
+
+    def __init__(self):
+        self.sessions: list[int] = []
+        self.uids: list[int] = []
+
+    def alive(self) -> list[int]:
+        alive = []
+        for pid_folder in Path("/proc").glob("[0-9]*"):
+            try:
+                session = int((pid_folder / "stat").read_text().rsplit(")", 1)[1].split()[3])
+                uid_line = next(line for line in (pid_folder / "status").read_text().splitlines()
+                                if line.startswith("Uid:"))
+            except (OSError, StopIteration, IndexError, ValueError):
+                continue
+            if session in self.sessions or int(uid_line.split()[1]) in self.uids:
+                alive.append(int(pid_folder.name))
+        return alive
 
 
-def no_worker_left(deadline_seconds: float = 3.0) -> bool:
+@pytest.fixture
+def started_workers(monkeypatch) -> StartedWorkers:
+    from autograder.grading.boundary import _client
+
+    started = StartedWorkers()
+    original_claim, original_start = _client.claim_worker_uid, _client.WorkerProcess.start
+
+    def claim():
+        claimed = original_claim()
+        started.uids.append(claimed.uid)
+        return claimed
+
+    def start(worker):
+        original_start(worker)
+        started.sessions.append(worker.process.pid)
+
+    monkeypatch.setattr(_client, "claim_worker_uid", claim)
+    monkeypatch.setattr(_client.WorkerProcess, "start", start)
+    return started
+
+
+def no_worker_left(started: StartedWorkers, deadline_seconds: float = 3.0) -> bool:
     deadline = time.monotonic() + deadline_seconds
-    while worker_processes():
+    while started.alive():
         if time.monotonic() > deadline:
             return False
         time.sleep(0.05)
     return True
 
 
-def check_contained(case: str, folder: Path, result) -> None:
+def check_contained(case: str, folder: Path, result, started: StartedWorkers) -> None:
     expected = yaml.safe_load((HOSTILE / case / "expect.yaml").read_text())
     assert result.error is None, result.error
     activations = [test for test in result.tests() if test.function.startswith("activations.")]
@@ -87,23 +125,24 @@ def check_contained(case: str, folder: Path, result) -> None:
     assert len(result.student_output) <= 64 * 1024
     assert not (folder / "planted.txt").exists() and not (course_root() / "planted.txt").exists()
     assert not Path("/planted.txt").exists()
-    assert no_worker_left(), f"worker processes left running: {worker_processes()}"
+    assert started.sessions, "the test saw no worker start"
+    assert no_worker_left(started), f"worker processes left running: {started.alive()}"
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_hostile_submission_is_contained_in_the_sandbox(case, fast_course, monkeypatch, tmp_path):
+def test_hostile_submission_is_contained_in_the_sandbox(case, fast_course, monkeypatch, tmp_path, started_workers):
     monkeypatch.setenv("AUTOGRADER_COURSE", str(fast_course))
     monkeypatch.setenv("AUTOGRADER_ISOLATION", "bubblewrap")
     started = time.monotonic()
     result = grade_submission(build_case(case, tmp_path), ["nn"])
     assert "bubblewrap" in result.isolation
-    check_contained(case, tmp_path, result)
+    check_contained(case, tmp_path, result, started_workers)
     assert time.monotonic() - started < 40
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="the unprivileged-user fallback needs a grader running as root")
 @pytest.mark.parametrize("case", FALLBACK_CASES)
-def test_hostile_submission_is_contained_without_a_sandbox(case, fast_course, monkeypatch, tmp_path):
+def test_hostile_submission_is_contained_without_a_sandbox(case, fast_course, monkeypatch, tmp_path, started_workers):
     monkeypatch.setenv("AUTOGRADER_COURSE", str(fast_course))
     monkeypatch.setenv("AUTOGRADER_ISOLATION", "unprivileged-user")
     result = grade_submission(build_case(case, tmp_path), ["nn"])
@@ -113,7 +152,7 @@ def test_hostile_submission_is_contained_without_a_sandbox(case, fast_course, mo
         assert any("PermissionError" in message for message in feedback), feedback
         assert all(t.score == 0 for t in result.tests() if t.function == "activations.relu")
         return
-    check_contained(case, tmp_path, result)
+    check_contained(case, tmp_path, result, started_workers)
 
 
 def test_grader_process_survives_the_whole_corpus():

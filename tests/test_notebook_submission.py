@@ -124,7 +124,8 @@ def test_a_function_that_raises_shows_the_notebook_cell_it_failed_in(tmp_path):
     (b'[1, 2, 3]', "JSON without a list of cells"),
     (b'{"nbformat": 3, "worksheets": []}', "version 3"),
     (b"\xff\xfe not text", "not UTF-8"),
-    (b"[" * 200_000 + b"]" * 200_000, "unreadable JSON"),
+    (b"[" * 50_000 + b"]" * 50_000, "unreadable JSON"),
+    (b"[" + b"{}," * 200_000 + b"{}]", "more than 200000 JSON values"),
     (b'{"nbformat": 4, "cells": [{"cell_type": "code", "source": 7}]}', "cell 1 has no source text"),
 ])
 def test_a_file_that_is_not_a_notebook_is_a_malformed_submission_naming_the_file(tmp_path, content, words):

@@ -3,40 +3,38 @@
 An answers file is any file in the submission (folder or zip) whose name ends
 in `answers.yaml`, `answers.yml` or `answers.json` (for example `answers.yaml`
 or `s1234567.answers.yaml`).  Its `student:` key, when present, names the
-variant the student answered; otherwise the batch's student id does.
+variant the student answered; otherwise the batch's student id does.  The
+submission is looked at as everywhere else (`autograder._untrusted`): regular
+files only, never a link or a FIFO, within the budgets of grading.yaml.
 """
 from __future__ import annotations
 
 import re
 import tempfile
-import zipfile
 from pathlib import Path, PurePosixPath
 
 from .._errors import UserError
+from .._untrusted import SubmissionFiles, Unreadable
+from ..course import grading_settings
 from ..quiz import failed_quiz_result, grade_answers, load_answers, load_quiz
 from ..results import GradingResult
 
 _ANSWERS_NAME = re.compile(r"answers\.(ya?ml|json)$", re.IGNORECASE)
-MAX_ANSWERS_BYTES = 1 << 20
 
 
 def _find_answers(submission: Path) -> tuple[str, bytes] | None:
-    """(file name, content) of the first answers file, by path order."""
-    if submission.is_dir():
-        for path in sorted(submission.rglob("*")):
-            if path.is_file() and _ANSWERS_NAME.search(path.name) and path.stat().st_size <= MAX_ANSWERS_BYTES:
-                return path.name, path.read_bytes()
+    """(file name, content) of the first readable answers file, by path order (within the submission's budgets)."""
+    budgets = grading_settings().submission
+    try:
+        with SubmissionFiles.open(submission, budgets) as files:
+            for name in sorted(files.files):
+                if _ANSWERS_NAME.search(PurePosixPath(name).name):
+                    try:
+                        return PurePosixPath(name).name, files.read(name, budgets.max_answers_bytes)
+                    except Unreadable:
+                        continue
+    except Unreadable:
         return None
-    if submission.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(submission) as archive:
-                for entry in sorted(archive.infolist(), key=lambda e: e.filename):
-                    name = PurePosixPath(entry.filename).name
-                    if not entry.is_dir() and _ANSWERS_NAME.search(name) and entry.file_size <= MAX_ANSWERS_BYTES:
-                        with archive.open(entry) as stream:
-                            return name, stream.read(MAX_ANSWERS_BYTES)
-        except (zipfile.BadZipFile, OSError):
-            return None
     return None
 
 

@@ -2,7 +2,10 @@
 
 Jobs run in a local process pool (-j N) or on a Dask cluster (--dask ADDRESS);
 both run the same `grade_job`, and each job still isolates the student's code
-in its own worker.  After every finished job its result is stored and the
+in its own worker.  In the local pool (pebble's) every job has its own wall
+time and its process an address-space limit (`batch:` in grading.yaml): a job
+over either becomes an `error` row with the reason, its process is replaced,
+and the pool goes on.  After every finished job its result is stored and the
 gradebook rewritten, so Ctrl-C (or a crash) leaves a consistent gradebook of
 what is done, and running the same command again continues where it stopped.
 """
@@ -13,18 +16,21 @@ import hashlib
 import json
 import multiprocessing
 import os
+import resource
+import signal
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import UserError
+from ..course import grading_settings
+from ..grading.boundary import IsolationMode, choose_mode, close_to_other_users
 from ..results import GradingResult
 from ._discover import Entry, discover
 from ._gradebook import write_gradebook
 from ._jobs import grade_job
 from ._merge import PartPlan, held_parts, merge, plan_for
 from ._state import BatchState, grader_fingerprint, submission_fingerprint
-
-MAX_POOL_RESTARTS = 3
 
 
 @dataclass
@@ -57,6 +63,7 @@ class _Outputs:
         for folder in (self.reports, self.results_folder):
             folder.mkdir(parents=True, exist_ok=True)
         self.results: dict[str, GradingResult] = {}
+        self.folders: dict[str, str] = {}   # student id → the submission's name as found, for the gradebook
 
     def add(self, student: str, data: dict, rendered: dict | None = None) -> GradingResult:
         """Record one result and write its report and results.json.
@@ -81,7 +88,7 @@ class _Outputs:
         return result
 
     def write_gradebook(self) -> None:
-        write_gradebook(list(self.results.values()), self.output / "gradebook.csv")
+        write_gradebook(list(self.results.values()), self.output / "gradebook.csv", self.folders)
 
     def write_dashboard(self, similarity=None) -> None:
         from ..render.dashboard import render_dashboard
@@ -120,11 +127,17 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
     if settings.quiz is not None:
         from ..quiz import load_quiz
         load_quiz(settings.quiz)   # a broken quiz stops the batch before it starts, with a located error
-    entries = discover(Path(submissions))
     output = Path(output)
+    entries = [entry for entry in discover(Path(submissions), BatchState.stored_ids(output))
+               if not output.exists() or entry.path.resolve() != output.resolve()]
     output.mkdir(parents=True, exist_ok=True)
+    close_to_other_users(output)   # grades, reports and stored results are no one else's business
     state = BatchState(output)
+    state.save_ids({entry.folder: entry.student for entry in entries})
+    if choose_mode() == IsolationMode.UNPRIVILEGED_USER:
+        close_to_other_users(Path(submissions))   # no worker may read another student's submission
     outputs = _Outputs(output)
+    outputs.folders = {entry.student: entry.folder for entry in entries}
     settings_fingerprint = _settings_fingerprint(settings)
     records = {entry.student: state.record(entry.student) for entry in entries} if settings.parts else {}
     held = held_parts([record for record in records.values() if record], settings.parts or [])
@@ -175,43 +188,63 @@ def _job_arguments(entry: Entry, settings: BatchSettings, parts_of: dict) -> tup
             str(settings.quiz) if settings.quiz else None)
 
 
-def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar) -> None:
-    """A pool of grading processes; a pool that breaks is rebuilt and its unfinished jobs retried."""
-    attempts: dict[str, int] = {}
-    remaining = list(pending)
+def _limit_job_process(memory_bytes: int) -> None:
+    """In each of the pool's processes: its address-space limit, and SIGTERM (a job over its time) as an exit
+    that runs the job's clean-up (its worker is stopped with everything it started)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or memory_bytes < hard:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes if hard == resource.RLIM_INFINITY else hard))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+
+
+def _stopped_job(entry: Entry, parts: list[str] | None, reason: str) -> dict:
+    from ..grading import failed_result
+    return {"result": failed_result(entry.path, reason, parts, entry.student).to_dict()}
+
+
+def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar, job_function=grade_job) -> None:
+    """A pool of grading processes; a job over its time or memory is stopped and becomes an error row.
+
+    job_function is grade_job; the tests hand in jobs that misbehave on purpose.
+    """
+    from pebble import ProcessExpired, ProcessPool
+
+    limits = grading_settings().batch
     context = multiprocessing.get_context("spawn")   # fresh interpreters: no state shared with this one
-    while remaining:
-        broken = []
-        pool = concurrent.futures.ProcessPoolExecutor(max_workers=max(1, settings.jobs), mp_context=context)
-        try:
-            futures = {pool.submit(grade_job, *_job_arguments(entry, settings, parts_of)): (entry, fingerprint)
-                       for entry, fingerprint in remaining}
-            for future in concurrent.futures.as_completed(futures):
-                entry, fingerprint = futures[future]
-                try:
-                    job = future.result()
-                except concurrent.futures.process.BrokenProcessPool:
-                    broken.append((entry, fingerprint))
-                    continue
-                finished(entry, fingerprint, job)
-                bar.update(1)
-        except KeyboardInterrupt:
-            # Ctrl-C reaches the grading processes too (same process group); each one stops its
-            # own student worker on the way out.  Jobs not started yet are dropped.
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True, cancel_futures=True)
-        remaining = []
-        for entry, fingerprint in broken:
-            attempts[entry.student] = attempts.get(entry.student, 0) + 1
-            if attempts[entry.student] > MAX_POOL_RESTARTS:
-                from ..grading import failed_result
-                result = failed_result(entry.path, "the grading process kept crashing on this submission",
-                                       parts_of.get(entry.student, settings.parts), entry.student)
-                finished(entry, fingerprint, {"result": result.to_dict()})
-                bar.update(1)
-            else:
-                remaining.append((entry, fingerprint))
+    pool = ProcessPool(max_workers=max(1, settings.jobs), context=context, initializer=_limit_job_process,
+                       initargs=(limits.job_memory_bytes,))
+    try:
+        futures: dict[concurrent.futures.Future, tuple[Entry, str]] = {
+            pool.schedule(job_function, args=_job_arguments(entry, settings, parts_of), timeout=limits.job_seconds):
+                (entry, fingerprint)
+            for entry, fingerprint in pending}
+        for future in concurrent.futures.as_completed(futures):
+            entry, fingerprint = futures[future]
+            parts = parts_of.get(entry.student, settings.parts)
+            try:
+                job = future.result()
+            except concurrent.futures.TimeoutError:
+                job = _stopped_job(entry, parts, f"grading this submission took longer than {limits.job_seconds:g} s "
+                                                    "and was stopped")
+            except ProcessExpired as error:
+                job = _stopped_job(entry, parts, f"the grading process died on this submission (exit status "
+                                                    f"{error.exitcode}; over {limits.job_memory_bytes // 2**20} MiB?)")
+            except MemoryError:
+                job = _stopped_job(entry, parts, f"grading this submission needed more than "
+                                                    f"{limits.job_memory_bytes // 2**20} MiB")
+            except Exception as error:   # the job could not even start (its process ran out of memory importing ...)
+                job = _stopped_job(entry, parts, f"the grading process failed ({type(error).__name__}: {error}; "
+                                                    f"its limit is {limits.job_memory_bytes // 2**20} MiB)")
+            finished(entry, fingerprint, job)
+            bar.update(1)
+    except KeyboardInterrupt:
+        # Ctrl-C reaches the grading processes too (same process group); each one stops its
+        # own student worker on the way out.  Jobs not started yet are dropped.
+        pool.stop()
+        pool.join(timeout=30)
+        raise
+    pool.close()
+    pool.join()
 
 
 def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar) -> None:

@@ -79,6 +79,7 @@ MANIFEST_SCHEMA = {
                 "open_files": {"type": "integer", "minimum": 16},
                 "processes": {"type": "integer", "minimum": 1},
                 "output_kib": {"type": "integer", "minimum": 1},
+                "tmp_mib": {"type": "integer", "minimum": 1},
                 "timeouts_allowed": {"type": "integer", "minimum": 1},
                 "call_seconds_after_timeouts": {"type": "number", "exclusiveMinimum": 0},
             },
@@ -109,6 +110,7 @@ class Limits:
     open_files: int = 64
     processes: int = 8
     output_kib: int = 64
+    tmp_mib: int = 64                       # bubblewrap's private /tmp and /dev/shm, each
     timeouts_allowed: int = 2               # after this many time-outs in a part ...
     call_seconds_after_timeouts: float = 2  # ... its further calls get at most this long
 

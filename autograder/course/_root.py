@@ -16,6 +16,7 @@ from types import ModuleType
 
 from .._errors import UserError
 from ._manifest import Part, load_part
+from ._settings import GradingSettings, load_settings
 
 
 def course_root() -> Path:
@@ -44,6 +45,11 @@ def load_parts(names: list[str] | tuple[str, ...] | None = None) -> list[Part]:
     if unknown:
         raise UserError(f"unknown part {unknown[0]!r}; the parts are {', '.join(known)}")
     return [known[name] for name in names]
+
+
+def grading_settings() -> GradingSettings:
+    """The budgets of the grading process for the current course (`assignments/grading.yaml`)."""
+    return load_settings(course_root())
 
 
 def reference_available() -> bool:

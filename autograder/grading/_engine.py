@@ -13,12 +13,13 @@ from pathlib import Path
 
 from .. import __version__
 from .._errors import UserError
+from .._untrusted import readable_name
 from ..course import VISIBILITIES, Part, course_root, load_parts, parameter_names, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._plugin import run_suites
 from ._submission import locate, make_scratch, student_id_for
-from .boundary import DESCRIPTIONS, GradingSession, IsolationMode, choose_mode, protect_course_folder
+from .boundary import GradingSession, IsolationMode, choose_mode, close_to_other_users, describe
 
 
 def not_submitted(part: Part, reason: str, visible_only: bool = False) -> PartResult:
@@ -41,7 +42,7 @@ def _example_points(part: Part) -> float:
 def failed_result(submission: str | Path, reason: str, part_names: list[str] | None = None,
                   student: str | None = None, visible_only: bool = False) -> GradingResult:
     """The result of a submission that could not be graded at all: 0 out of the full points, and why."""
-    return GradingResult(student=student or student_id_for(Path(submission)), submission=str(submission),
+    return GradingResult(student=student or student_id_for(Path(submission)), submission=readable_name(str(submission)),
                          error=reason, version=__version__,
                          started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                          parts=[not_submitted(part, reason, visible_only) for part in load_parts(part_names)])
@@ -60,7 +61,7 @@ def grade_submission(path: str | Path, part_names: list[str] | None = None, seed
     if not visible_only and not reference_available():
         raise UserError("this copy of the course has no hidden tests (a student release?): "
                         "use `autograder check` for the visible examples")
-    result = GradingResult(student=student or "", submission=str(path), seed=seed, version=__version__,
+    result = GradingResult(student=student or "", submission=readable_name(str(path)), seed=seed, version=__version__,
                            started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
     submission = locate(Path(path), parts, student)
     result.student = submission.student
@@ -87,9 +88,9 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
     if not graded:
         return
     mode = choose_mode()
-    result.isolation = DESCRIPTIONS[mode]
+    result.isolation = describe(mode)
     if mode == IsolationMode.UNPRIVILEGED_USER:
-        protect_course_folder(course_root())
+        close_to_other_users(course_root())
     make_scratch(submission)
     present = set(submission.modules)
     session = GradingSession(submission.scratch, graded, present, mode, parameter_names(graded))

@@ -18,13 +18,15 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from ..course import Part
+from .._untrusted import Unreadable
+from ..course import Part, SubmissionBudgets
 
-MAX_NOTEBOOK_BYTES = 32 * 2**20    # outputs (plots) make notebooks large; only the code is kept
-MAX_CODE_BYTES = 1 * 2**20         # the code taken from one notebook, as for one .py module
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_MAX_REPARSES = 20                 # parses of one invalid cell while looking for the error that is not IPython syntax
 TEST_CELL_MARKER = "# autograder test:"
 _MAGIC_LINE = re.compile(r"^\s*(?:[%!]|\?)|^\s*[A-Za-z_][\w.]*\s*=\s*[%!]|\?\??\s*$")
 
@@ -60,8 +62,25 @@ class NotebookCode:
         return names
 
 
-def read_cells(data: bytes) -> list[Cell]:
-    """The code cells of a notebook file, in order; raises NotANotebook."""
+def count_json_values(data: bytes) -> int:
+    """An upper bound on the number of values (strings, numbers, lists ...) in a JSON text, without parsing it.
+
+    Outside strings every value but the first of its list or object follows a
+    comma, and every list or object opens with a bracket; keys are counted too.
+    """
+    outside_strings = _JSON_STRING.sub(b"", data)
+    return 2 * (outside_strings.count(b",") + outside_strings.count(b"[") + outside_strings.count(b"{") + 1)
+
+
+def read_cells(data: bytes, max_values: int | None = None) -> list[Cell]:
+    """The code cells of a notebook file, in order; raises NotANotebook.
+
+    With max_values, a notebook that holds more JSON values is refused before it
+    is parsed (parsing costs about a hundred bytes of memory per value).
+    """
+    if max_values is not None and count_json_values(data) > max_values:
+        raise NotANotebook(f"the notebook holds more than {max_values} JSON values (long outputs?); "
+                           "clear its outputs and hand it in again")
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -108,25 +127,80 @@ def is_test_cell(source: str, nbgrader: dict | None = None) -> bool:
 def strip_ipython(source: str) -> tuple[str, list[str]]:
     """The cell's source without its IPython-only lines (each becomes `pass`), and those lines.
 
-    Only lines the Python parser stops at are candidates, so a docstring line
-    ending in "?" or an expression `a % b` is never mistaken for IPython syntax.
+    Only lines that look like IPython syntax, are not Python by themselves, and
+    that the Python parser cannot read as Python in the cell are taken out, so a docstring line ending in "?" or an
+    expression `a % b` continued on its own line is never mistaken for IPython
+    syntax.  The cell is parsed a fixed number of times whatever it holds (a cell
+    of thousands of magics costs no more than a few parses): every candidate line
+    is replaced at once, and a replacement that did not become a statement of its
+    own (it was inside a string or brackets) is put back.
     """
     lines = source.splitlines()
     first = next((line for line in lines if line.strip()), "")
     if first.lstrip().startswith("%%"):
         return "", [first.strip()]
+    candidates = [index for index, line in enumerate(lines) if _MAGIC_LINE.search(line) and not _python_alone(line)]
+    if not candidates or _parses(lines):
+        return _joined(lines), []
+    replaced = _replace(lines, candidates)
+    tree = _parse(replaced)
+    if tree is not None:
+        statements = {node.lineno - 1 for node in ast.walk(tree) if isinstance(node, ast.Pass)}
+        kept = [index for index in candidates if index in statements]
+        if len(kept) < len(candidates):
+            replaced = _replace(lines, kept)
+            tree = _parse(replaced)
+        if tree is not None:
+            return _joined(replaced), [lines[index].strip() for index in kept]
+    return _strip_where_the_parser_stops(lines)
+
+
+def _python_alone(line: str) -> bool:
+    """A line that is Python by itself (`x = 1  # right?`, or a block opener `if a:  # why?`)."""
+    text = line.strip()
+    return _parses([text]) or _parses([text, " pass"])
+
+
+def _replace(lines: list[str], indices: list[int]) -> list[str]:
+    replaced = list(lines)
+    for index in indices:
+        line = lines[index]
+        replaced[index] = line[: len(line) - len(line.lstrip())] + "pass"
+    return replaced
+
+
+def _parse(lines: list[str]) -> ast.Module | None:
+    try:
+        return ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _parses(lines: list[str]) -> bool:
+    return _parse(lines) is not None
+
+
+def _joined(lines: list[str]) -> str:
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _strip_where_the_parser_stops(lines: list[str]) -> tuple[str, list[str]]:
+    """A cell that stays invalid after the stripping above (it has a real syntax error somewhere):
+    take out IPython lines one at a time where the parser stops, at most _MAX_REPARSES times, so the
+    error reported is the first one that is not IPython syntax."""
+    lines = list(lines)
     stripped: dict[int, str] = {}
-    for _ in range(len(lines)):
+    for _ in range(_MAX_REPARSES):
         try:
             ast.parse("\n".join(lines))
             break
-        except SyntaxError as error:
-            index = (error.lineno or 0) - 1
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            index = (getattr(error, "lineno", None) or 0) - 1
             if not 0 <= index < len(lines) or index in stripped or not _MAGIC_LINE.search(lines[index]):
                 break
             stripped[index] = lines[index].strip()
-            lines[index] = lines[index][: len(lines[index]) - len(lines[index].lstrip())] + "pass"
-    return "\n".join(lines) + ("\n" if lines else ""), [stripped[index] for index in sorted(stripped)]
+            lines[index] = _replace(lines, [index])[index]
+    return _joined(lines), [stripped[index] for index in sorted(stripped)]
 
 
 def notebook_code(name: str, cells: list[Cell]) -> NotebookCode:
@@ -226,32 +300,36 @@ class NotebookModules:
     notes: list[str] = field(default_factory=list)
 
 
-def modules_from_notebooks(notebooks: dict[str, bytes | int], parts: list[Part], skip_parts: set[str],
-                           strict: bool = False) -> NotebookModules:
+def modules_from_notebooks(names: list[str], read: Callable[[str], bytes], parts: list[Part], skip_parts: set[str],
+                           strict: bool, budgets: SubmissionBudgets) -> NotebookModules:
     """The modules of every part (not in skip_parts) that a notebook of the submission holds.
 
-    notebooks maps a path in the submission to its bytes (or its size, when too
-    large).  An unreadable notebook is a note, or with strict (a submission that
-    is one notebook) a NotANotebook error.  When several notebooks hold the same
-    part, the one named after the part wins, else the first by path.
+    names are the notebooks' paths in the submission; read(name) gives a
+    notebook's bytes or raises Unreadable (too large, over the submission's
+    budget ...).  Notebooks are read and parsed one at a time, and only the code
+    of the chosen ones is kept.  An unreadable notebook is a note, or with strict
+    (a submission that is one notebook) a NotANotebook error.  When several
+    notebooks hold the same part, the one named after the part wins, else the
+    first by path.  A notebook with more JSON values than the budgets allow is
+    not parsed, one with more code is not graded.
     """
     found = NotebookModules()
     chosen: dict[str, tuple[str, NotebookCode]] = {}
-    for path in sorted(notebooks, key=lambda name: (PurePosixPath(name).stem not in {p.name for p in parts}, name)):
-        content = notebooks[path]
-        if isinstance(content, int):
-            problem = f"{path} is {content} bytes; notebooks over {MAX_NOTEBOOK_BYTES} bytes are not graded"
-            if strict:
-                raise NotANotebook(problem)
-            found.notes.append(problem)
-            continue
+    for path in sorted(names, key=lambda name: (PurePosixPath(name).stem not in {p.name for p in parts}, name)):
         try:
-            code = notebook_code(PurePosixPath(path).name, read_cells(content))
-        except NotANotebook as error:
+            cells = read_cells(read(path), budgets.max_notebook_values)
+        except (Unreadable, NotANotebook) as error:
             if strict:
-                raise
-            found.notes.append(f"{path}: {error}; not graded")
+                raise NotANotebook(f"{path} {error}" if isinstance(error, Unreadable) else str(error)) from None
+            found.notes.append(f"{path} {error}; not graded" if isinstance(error, Unreadable)
+                               else f"{path}: {error}; not graded")
             continue
+        size = sum(len(cell.source.encode("utf-8", errors="replace")) for cell in cells if not cell.is_test)
+        if size > budgets.max_notebook_code_bytes:
+            found.notes.append(f"{path} holds {size} bytes of code; at most {budgets.max_notebook_code_bytes} are graded")
+            continue
+        code = notebook_code(PurePosixPath(path).name, cells)
+        del cells
         part = part_of(code, parts)
         if part is None:
             found.notes.append(f"{path} defines none of the assignments' functions; not graded")
@@ -261,10 +339,6 @@ def modules_from_notebooks(notebooks: dict[str, bytes | int], parts: list[Part],
             continue
         if part.name in chosen:
             found.notes.append(f"{path} was not graded: part {part.name} was graded from {chosen[part.name][0]}")
-            continue
-        size = sum(len(cell.source.encode("utf-8")) for cell in code.cells)
-        if size > MAX_CODE_BYTES:
-            found.notes.append(f"{path} holds {size} bytes of code; at most {MAX_CODE_BYTES} are graded")
             continue
         chosen[part.name] = (path, code)
     for part_name, (path, code) in chosen.items():

@@ -51,6 +51,8 @@ def build_release(output: Path, part_names: list[str] | None = None) -> Path:
     shutil.copytree(root / "autograder", output / "autograder", ignore=shutil.ignore_patterns(*_PACKAGE_EXCLUDES))
     shutil.copy2(root / "pyproject.toml", output / "pyproject.toml")
     (output / "README.md").write_text(STUDENT_README, encoding="utf-8")
+    (output / "assignments").mkdir()
+    shutil.copy2(root / "assignments" / "grading.yaml", output / "assignments" / "grading.yaml")   # `check`'s budgets
     for part in parts:
         target = output / "assignments" / part.name
         shutil.copytree(part.folder, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".expected.json"))

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import UserError, read_user_text
+from .._errors import UserError
+from .._untrusted import Unreadable, read_regular_file
 from .._yamlio import load_yaml
+from ..course import grading_settings
 from ._variants import PreparedQuestion
 
 
@@ -46,13 +48,26 @@ class AnswerProblem(ValueError):
     """One answer is not of the form its question needs; the message says what was expected."""
 
 
+def answers_size_limit() -> int:
+    """The largest answers file read: the course's budget, or 256 KiB for a quiz graded outside a course."""
+    try:
+        return grading_settings().submission.max_answers_bytes
+    except UserError:
+        return 256 * 1024
+
+
 def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
-    """Read an answers file; UserError (located where possible) if it cannot be used at all."""
+    """Read an answers file; UserError (located where possible) if it cannot be used at all.
+
+    The file is hostile input: only a regular file is read, at most
+    `answers_size_limit()` bytes, YAML without aliases, JSON without deep nesting.
+    """
     path = Path(path)
+    text = _read_text(path)
     if path.suffix.lower() == ".json":
-        data = _load_json(path)
+        data = _load_json(path, text)
     else:
-        data = load_yaml(path).data
+        data = load_yaml(path, text, aliases=False).data
     if not isinstance(data, dict):
         raise UserError("an answers file is a mapping with an 'answers:' mapping of question id → answer", path, 1, 1)
     unknown = sorted(str(key) for key in data if key not in ("quiz", "student", "answers"))
@@ -73,12 +88,24 @@ def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
                        answers={str(key): value for key, value in answers.items()})
 
 
-def _load_json(path: Path) -> Any:
-    text = read_user_text(path)
+def _read_text(path: Path) -> str:
+    if not path.exists():
+        raise UserError("file not found", path)
+    try:
+        return read_regular_file(path, answers_size_limit()).decode("utf-8")
+    except Unreadable as problem:
+        raise UserError(f"the answers file {problem}", path) from None
+    except UnicodeDecodeError:
+        raise UserError("the answers file is not UTF-8 text", path) from None
+
+
+def _load_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"invalid JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
+    except (RecursionError, ValueError) as exc:   # nested too deeply, a number too long to convert
+        raise UserError(f"unreadable JSON ({type(exc).__name__})", path) from None
 
 
 def _describe(value: Any) -> str:

@@ -4,7 +4,8 @@ Started by the grading process (inside bubblewrap where it works) as
 
     python -I -S worker.py '<json config>'
 
-It drops privileges, applies resource limits, imports numpy, and then serves
+It imports numpy, drops privileges, applies resource limits, sets no_new_privs
+and installs the system-call filter the grader built, and then serves
 requests read from a private pipe: import a student module, call a function,
 construct an object, call a method.  Each reply carries the encoded return
 value, the text the call printed, the warnings it raised and, when asked, the
@@ -15,6 +16,7 @@ So a student who tampers with this process can only change the values they
 return, which they control anyway.  This file imports only the standard library,
 numpy and `protocol`, its neighbour in this folder.
 """
+import base64
 import contextlib
 import importlib
 import io
@@ -237,6 +239,33 @@ def _drop_privileges(uid, gid):
     os.setuid(uid)
 
 
+def _seal(program):
+    """No new privileges (set-user-id programs run as the worker), then the system-call filter, if given.
+
+    `program` is the raw seccomp BPF the grading process built with libseccomp
+    (`grading/boundary/_seccomp_filter.py` says what it refuses).  Installed with
+    prctl() through ctypes: nothing to import on this side of the boundary.  A
+    filter that cannot be installed stops the worker: it never runs unfiltered
+    when the grader meant it to be filtered.
+    """
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    zero = ctypes.c_ulong(0)
+    if libc.prctl(ctypes.c_int(38), ctypes.c_ulong(1), zero, zero, zero) != 0:   # PR_SET_NO_NEW_PRIVS
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS) failed")
+    if not program:
+        return
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    instructions = ctypes.create_string_buffer(program, len(program))
+    fprog = SockFprog(len(program) // 8, ctypes.cast(instructions, ctypes.c_void_p))
+    if libc.prctl(ctypes.c_int(22), ctypes.c_ulong(2), ctypes.byref(fprog), zero, zero) != 0:   # SECCOMP_MODE_FILTER
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP) failed")
+
+
 def _set_limit(which, soft, hard=None):
     """Lower one resource limit; never try to raise it above the current hard limit."""
     hard = soft if hard is None else hard
@@ -289,6 +318,8 @@ def main():
     os.chdir(config["student_root"])
     sys.path[:0] = config["module_paths"]
     _apply_limits(config["limits"])
+    filter_text = config.get("syscall_filter")
+    _seal(base64.b64decode(filter_text) if filter_text else None)   # last: from here on, only student code is new
     sys.dont_write_bytecode = True
     channel = (config["request_fd"], config["response_fd"])
     os.register_at_fork(after_in_child=lambda: [_close_quietly(fd) for fd in channel])

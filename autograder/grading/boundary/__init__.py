@@ -19,8 +19,9 @@ from ._isolation import (
                          IsolationMode,
                          bubblewrap_works,
                          choose_mode,
+                         close_to_other_users,
+                         describe,
                          numpy_location,
-                         protect_course_folder,
 )
 from ._session import CallFailure, CallRecord, GradingSession, StudentCallError, TestLog
 
@@ -37,6 +38,7 @@ __all__ = [
                          "WorkerProcess",
                          "bubblewrap_works",
                          "choose_mode",
+                         "close_to_other_users",
+                         "describe",
                          "numpy_location",
-                         "protect_course_folder",
 ]

@@ -21,7 +21,8 @@ from typing import NoReturn
 
 from ...course import Limits
 from ...sandbox import protocol
-from ._isolation import IsolationMode, build_command, make_private_numpy_site
+from ._isolation import PRIVATE_TMP, IsolationMode, build_command, make_private_numpy_site
+from ._worker_uid import WorkerUid, claim_worker_uid, kill_everything_of
 
 STARTUP_SECONDS = 20.0
 _SIGNAL_REASONS = {
@@ -108,6 +109,8 @@ class WorkerProcess:
         self.starts = 0
         self.startup_seconds: list[float] = []
         self._private_site: tempfile.TemporaryDirectory | None = None
+        self._uid: WorkerUid | None = None
+        self.uid: int | None = None
         self._drains: list[_Drain] = []
         self._output_parts: list[str] = []
 
@@ -118,17 +121,19 @@ class WorkerProcess:
         self._response_read, response_write = os.pipe()
         limits = {"memory_mb": self.limits.memory_mb, "cpu_seconds": self.limits.cpu_seconds,
                   "open_files": self.limits.open_files, "processes": self.limits.processes,
-                  "output_kib": self.limits.output_kib, "file_mb": 64}
+                  "output_kib": self.limits.output_kib, "file_mb": 64, "tmp_mib": self.limits.tmp_mib}
         private_site = None
         if self.mode != IsolationMode.BUBBLEWRAP:
             if self._private_site is None:
                 self._private_site = tempfile.TemporaryDirectory(prefix="autograder-site-")
             private_site = make_private_numpy_site(Path(self._private_site.name))
+            (self.student_root / PRIVATE_TMP).mkdir(mode=0o700, exist_ok=True)
+        self._uid = claim_worker_uid() if os.geteuid() == 0 else None
+        self.uid = self._uid.uid if self._uid else None
         command = build_command(self.mode, self.student_root, self.module_folders, limits,
-                                request_read, response_write, private_site)
-        self.uid = command.uid
-        if command.uid is not None:
-            _give_folder_to(self.student_root, command.uid)
+                                request_read, response_write, private_site, self.uid)
+        if self.uid is not None:
+            _give_folder_to(self.student_root, self.uid)   # 0700 (mkdtemp): the worker's own, no one else's
             if private_site is not None:
                 os.chmod(private_site, 0o755)
         self._started_at = time.perf_counter()
@@ -163,6 +168,7 @@ class WorkerProcess:
     def stop(self) -> None:
         """Kill the worker and everything it started; keep what it printed."""
         if self.process is None:
+            self._release_uid()
             return
         process, self.process = self.process, None
         for fd in (self._request_write, self._response_read):
@@ -174,18 +180,24 @@ class WorkerProcess:
             os.killpg(process.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        if self.uid is not None and self.mode != IsolationMode.BUBBLEWRAP:
-            _kill_everything_of(self.uid)   # children that left our process group
+        if self._uid is not None:
+            kill_everything_of(self._uid.uid)   # children that left our process group
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self._release_uid()
         self.returncode = process.returncode
         for drain in self._drains:
             drain.join(timeout=2)
         text = "".join(drain.text() for drain in self._drains)
         if text:
             self._output_parts.append(text)
+
+    def _release_uid(self) -> None:
+        if self._uid is not None:
+            self._uid.release()
+            self._uid = None
 
     def close(self) -> None:
         self.stop()
@@ -263,16 +275,3 @@ def _give_folder_to(folder: Path, uid: int) -> None:
     os.chown(folder, uid, uid)
     for path in folder.rglob("*"):
         os.chown(path, uid, uid, follow_symlinks=False)
-
-
-def _kill_everything_of(uid: int) -> None:
-    """Kill every process of a worker's private user id (kill(-1) from a child with that uid)."""
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)

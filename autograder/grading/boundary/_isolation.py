@@ -5,22 +5,32 @@ Three modes, strongest first:
 - `bubblewrap`: the worker runs inside bwrap (Debian's `bubblewrap`, Flatpak's
   sandbox) with its own PID, network, IPC and UTS namespaces and
   --die-with-parent.  It sees only the Python runtime, numpy, the worker's own
-  two files and the scratch copy of the submission.
+  two files and the scratch copy of the submission: no /proc (so nothing of the
+  grader's command line or paths), a size-limited private /tmp and /dev/shm.
+  As root the worker then switches to a user id of its own; otherwise bwrap's
+  user namespace forbids nested ones (--disable-userns).
 - `unprivileged-user`: no namespaces (some containers forbid them), but the
-  grader runs as root: the worker switches to a user id of its own and relies on
-  the resource limits.  The course's private folders are made unreadable to
-  other users first.
-- `limits-only`: neither is possible (a student's own laptop): resource limits
-  and a scrubbed environment only.
+  grader runs as root: the worker switches to a fresh user id of its own, with
+  a private 0700 scratch folder and TMPDIR, and relies on the resource limits
+  and the system-call filter.  The course's private folders are made
+  unreadable to other users first.
+- `limits-only`: neither is possible (a student's own laptop): resource limits,
+  a scrubbed environment and the system-call filter only.
+
+In every mode the worker sets no_new_privs and installs the system-call filter
+of `_seccomp_filter` (no sockets but Unix ones, no new namespaces, no ptrace,
+mount, keyctl, bpf ...) before it runs any student code, when libseccomp's
+Python bindings are on the machine; the description of the mode says whether
+it did.
 
 The mode is chosen automatically; AUTOGRADER_ISOLATION forces one (the tests
 use it to cover the fallbacks).
 """
 from __future__ import annotations
 
+import base64
 import enum
 import functools
-import itertools
 import json
 import os
 import shutil
@@ -34,6 +44,7 @@ import numpy
 
 from ... import sandbox
 from ..._errors import UserError
+from ._seccomp_filter import build_program
 
 
 class IsolationMode(str, enum.Enum):
@@ -48,16 +59,52 @@ class IsolationMode(str, enum.Enum):
 
 
 DESCRIPTIONS = {
-    IsolationMode.BUBBLEWRAP: "bubblewrap sandbox (own PID and network namespaces, read-only runtime, "
-                              "no access to the grader's files)",
-    IsolationMode.UNPRIVILEGED_USER: "separate unprivileged user with resource limits (no sandbox available)",
+    IsolationMode.BUBBLEWRAP: "bubblewrap sandbox (own PID and network namespaces, no new user namespaces, read-only "
+                              "runtime, no /proc, a private /tmp of its own size limit, no access to the grader's files)",
+    IsolationMode.UNPRIVILEGED_USER: "separate unprivileged user of its own with resource limits, a private temporary "
+                                     "folder and no access to the course or other students' files (no sandbox available)",
     IsolationMode.LIMITS_ONLY: "resource limits only (no sandbox and not running as root)",
 }
+FILTER_DESCRIPTION = ("; system-call filter: no network (Unix sockets only), no new namespaces, no ptrace, mount, "
+                      "keyctl or bpf, no new privileges")
+NO_FILTER_DESCRIPTION = "; no system-call filter (libseccomp's Python bindings, python3-seccomp, are not installed)"
 SANDBOX_DIR = Path(sandbox.__file__).resolve().parent
 INSIDE_STUDENT_ROOT = "/submission"
 INSIDE_RUNTIME = "/opt/autograder"
 INSIDE_NUMPY = "/opt/site"
-_uid_counter = itertools.count()
+PRIVATE_TMP = ".tmp"   # the worker's TMPDIR in its scratch folder, outside bubblewrap
+_FILTER_SCRIPT = Path(__file__).with_name("_seccomp_filter.py")
+
+
+def describe(mode: IsolationMode) -> str:
+    """What the mode guarantees, in words for the report and results.json."""
+    return DESCRIPTIONS[mode] + (FILTER_DESCRIPTION if syscall_filter() else NO_FILTER_DESCRIPTION)
+
+
+@functools.cache
+def syscall_filter() -> bytes | None:
+    """The worker's seccomp program (raw BPF), or None where libseccomp's Python bindings are missing.
+
+    The grader's own interpreter is tried first; a virtual environment usually
+    cannot import the system's bindings, so then the system's Python builds it.
+    """
+    try:
+        import seccomp  # type: ignore[import-not-found]  # libseccomp's bindings, when this Python has them
+    except ImportError:
+        seccomp = None
+    if seccomp is not None:
+        return build_program(seccomp)
+    for python in ("/usr/bin/python3", "/bin/python3"):
+        if not os.path.exists(python):
+            continue
+        try:
+            built = subprocess.run([python, "-I", str(_FILTER_SCRIPT)], stdin=subprocess.DEVNULL,
+                                   capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if built.returncode == 0 and built.stdout and len(built.stdout) % 8 == 0:
+            return built.stdout
+    return None
 
 
 @functools.cache
@@ -75,7 +122,14 @@ def bubblewrap_works() -> bool:
 
 
 def choose_mode() -> IsolationMode:
-    """The strongest isolation available, unless AUTOGRADER_ISOLATION names one."""
+    """The strongest isolation available, unless AUTOGRADER_ISOLATION names one.
+
+    AUTOGRADER_REQUIRE_SANDBOX=1 (CI) refuses a machine without bubblewrap or
+    without the system-call filter instead of falling back.
+    """
+    if os.environ.get("AUTOGRADER_REQUIRE_SANDBOX") == "1" and syscall_filter() is None:
+        raise UserError("AUTOGRADER_REQUIRE_SANDBOX=1, but libseccomp's Python bindings (python3-seccomp) are missing: "
+                        "the worker's system-call filter cannot be built")
     forced = os.environ.get("AUTOGRADER_ISOLATION")
     if forced:
         names = [mode.value for mode in IsolationMode]
@@ -97,14 +151,11 @@ def choose_mode() -> IsolationMode:
 def _namespace_flags() -> list[str]:
     flags = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if os.geteuid() != 0:
-        flags.append("--unshare-user")   # unprivileged bwrap needs a user namespace
+        # Unprivileged bwrap needs a user namespace; none may be nested in it.  As root there is none (bwrap
+        # would map the worker to root outside): the worker takes a user id of its own, and the system-call
+        # filter forbids new namespaces.
+        flags += ["--unshare-user", "--disable-userns"]
     return flags
-
-
-def next_worker_uid() -> tuple[int, int]:
-    """A user id no other live worker uses: derived from our pid and a counter."""
-    uid = 1_000_000 + (os.getpid() % (1 << 20)) * 64 + next(_uid_counter) % 64
-    return uid, uid
 
 
 def numpy_location() -> tuple[Path, list[Path]]:
@@ -135,46 +186,55 @@ class WorkerCommand:
     uid: int | None
 
 
-def scrubbed_environment(home: str) -> dict[str, str]:
+def scrubbed_environment(home: str, tmp: str) -> dict[str, str]:
     """The only environment variables student code sees."""
     return {
         "PATH": "/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1", "TMPDIR": "/tmp",
+        "MKL_NUM_THREADS": "1", "TMPDIR": tmp,
     }
 
 
 def build_command(mode: IsolationMode, student_root: Path, module_folders: list[str], limits: dict,
-                  request_fd: int, response_fd: int, private_numpy_site: Path | None = None) -> WorkerCommand:
+                  request_fd: int, response_fd: int, private_numpy_site: Path | None = None,
+                  uid: int | None = None) -> WorkerCommand:
     """The argv, environment and user of a worker for the given isolation mode.
 
     module_folders are relative to student_root (for example ["nn", "word2vec"]).
     private_numpy_site, for the modes without bubblewrap, is a folder holding
     only links to numpy, so the worker's import path does not include the
-    grader's whole site-packages.
+    grader's whole site-packages.  uid is the worker's own user id (and group
+    id) when the grader runs as root; the worker switches to it itself.
     """
     python = os.path.realpath(sys.executable)
-    uid, gid = next_worker_uid() if os.geteuid() == 0 else (None, None)
+    program = syscall_filter()
     config = {"request_fd": request_fd, "response_fd": response_fd, "limits": limits,
-              "capture_chars": limits["output_kib"] * 1024, "uid": uid, "gid": gid}
+              "capture_chars": limits["output_kib"] * 1024, "uid": uid, "gid": uid,
+              "syscall_filter": base64.b64encode(program).decode("ascii") if program else None}
     if mode == IsolationMode.BUBBLEWRAP:
         config.update(student_root=INSIDE_STUDENT_ROOT, numpy_path=INSIDE_NUMPY,
                       module_paths=[f"{INSIDE_STUDENT_ROOT}/{folder}".rstrip("/") for folder in module_folders])
-        argv = [shutil.which("bwrap") or "bwrap", *_bubblewrap_mounts(student_root), *_namespace_flags(),
-                "--die-with-parent", "--new-session", "--hostname", "sandbox",
+        argv = [shutil.which("bwrap") or "bwrap", *_bubblewrap_mounts(student_root, limits["tmp_mib"]),
+                *_namespace_flags(), "--die-with-parent", "--new-session", "--hostname", "sandbox",
                 "--chdir", INSIDE_STUDENT_ROOT, "--clearenv"]
-        for name, value in scrubbed_environment(INSIDE_STUDENT_ROOT).items():
+        for name, value in scrubbed_environment(INSIDE_STUDENT_ROOT, "/tmp").items():
             argv += ["--setenv", name, value]
         argv += [python, "-I", "-S", f"{INSIDE_RUNTIME}/worker.py", json.dumps(config)]
         return WorkerCommand(argv, {}, str(student_root), uid)
     config.update(student_root=str(student_root), numpy_path=str(private_numpy_site),
                   module_paths=[str(student_root / folder) for folder in module_folders])
     argv = [python, "-I", "-S", str(SANDBOX_DIR / "worker.py"), json.dumps(config)]
-    return WorkerCommand(argv, scrubbed_environment(str(student_root)), str(student_root), uid)
+    environment = scrubbed_environment(str(student_root), str(student_root / PRIVATE_TMP))
+    return WorkerCommand(argv, environment, str(student_root), uid)
 
 
-def _bubblewrap_mounts(student_root: Path) -> list[str]:
-    """Read-only runtime, numpy and the worker's files; the scratch copy read-write; nothing else."""
+def _bubblewrap_mounts(student_root: Path, tmp_mib: int) -> list[str]:
+    """Read-only runtime, numpy and the worker's files; the scratch copy read-write; nothing else.
+
+    No /proc: the worker needs none, and bwrap's own command line (our paths)
+    would show in /proc/1/cmdline.  /tmp and /dev/shm are tmpfs of tmp_mib each:
+    they live in the machine's memory, outside the worker's address-space limit.
+    """
     mounts: list[str] = []
     created: set[str] = set()
 
@@ -209,14 +269,17 @@ def _bubblewrap_mounts(student_root: Path) -> list[str]:
     parents_of(f"{INSIDE_NUMPY}/numpy")
     for path in numpy_folders:                       # ... except numpy
         mounts += ["--ro-bind", str(path), f"{INSIDE_NUMPY}/{path.name}"]
+    size = str(tmp_mib * 2**20)
     mounts += ["--ro-bind", str(SANDBOX_DIR), INSIDE_RUNTIME,
                "--bind", str(student_root), INSIDE_STUDENT_ROOT,
-               "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/tmp"]
+               "--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+               "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
     return mounts
 
 
-def protect_course_folder(root: Path) -> None:
-    """Without a sandbox, make the course checkout (reference, suites, quiz keys, .git) unreachable by other users.
+def close_to_other_users(root: Path) -> None:
+    """Make a folder unreachable by other users: the course checkout (reference, suites, quiz keys, .git)
+    without a sandbox, a batch's SUBMISSIONS and OUT.
 
     Only the permission bits for "others" of the top folder are removed: the
     worker's private user id is such an other user and can no longer enter it.

@@ -86,7 +86,7 @@ def worker_limits(parts: list[Part]) -> Limits:
                   submission_seconds=sum(each.submission_seconds for each in limits),
                   memory_mb=max(each.memory_mb for each in limits), cpu_seconds=sum(each.cpu_seconds for each in limits),
                   open_files=max(each.open_files for each in limits), processes=max(each.processes for each in limits),
-                  output_kib=max(each.output_kib for each in limits))
+                  output_kib=max(each.output_kib for each in limits), tmp_mib=max(each.tmp_mib for each in limits))
 
 
 def _differs(before, after) -> bool:

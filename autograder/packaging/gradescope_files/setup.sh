@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Gradescope runs this once when it builds the autograder image.
-# It installs Python, bubblewrap (used when the container allows namespaces)
+# It installs Python, bubblewrap (used when the container allows namespaces),
+# libseccomp's Python bindings (the worker's system-call filter in every mode)
 # and this package with its dependencies into $ROOT/venv.
 set -euo pipefail
 ROOT="${AUTOGRADER_GRADESCOPE_ROOT:-/autograder}"
@@ -8,6 +9,7 @@ missing=()
 command -v python3 >/dev/null || missing+=(python3 python3-venv python3-pip)
 python3 -c "import venv, ensurepip" 2>/dev/null || missing+=(python3-venv)
 command -v bwrap >/dev/null || missing+=(bubblewrap)
+/usr/bin/python3 -c "import seccomp" 2>/dev/null || missing+=(python3-seccomp)   # the worker's system-call filter
 if [ ${#missing[@]} -gt 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
