@@ -45,7 +45,9 @@ class Feedback:
 
     `message` says what was checked and what went wrong in one or two sentences;
     `input`, `expected` and `got` are short printable texts of the smallest case
-    that shows it; `mistake` names a known common mistake when one matched.
+    that shows it; `mistake` names a known common mistake when one matched;
+    `root_cause` names the functions this one builds on that fail their own tests
+    (the message then says so first, and `mistake` is left empty: a symptom).
     """
 
     message: str
@@ -57,6 +59,7 @@ class Feedback:
     where: str | None = None            # lines of the student's own files where their code failed
     blocked_by: str | None = None       # "activations.py" when the test failed only because that module did not
                                         # import (or is missing): reports say so once, not under every test
+    root_cause: str | None = None       # the function(s) this one builds on that failed first ("activations.relu_grad")
 
 
 @dataclass

@@ -2,7 +2,15 @@
 import numpy as np
 import pytest
 
-from autograder.grading.numeric import chi2_sf, mle_power, numerical_gradient, pearson_chi2, relative_error
+from autograder.grading.numeric import (
+    chi2_sf,
+    difference_policy,
+    mle_power,
+    numerical_gradient,
+    pearson_chi2,
+    relative_error,
+    working_precision,
+)
 
 stats = pytest.importorskip("scipy.stats", reason="needs the test extra: pip install -e '.[test]'")
 
@@ -35,3 +43,34 @@ def test_mle_power_recovers_the_exponent_of_the_draws(power):
     p = counts ** power / np.sum(counts ** power)
     observed = np.random.default_rng(0).multinomial(20_000, p)
     assert abs(mle_power(observed, counts) - power) < 0.04
+
+
+# -- the precision a student's function computes in, and the central differences that fit it ------------------------
+def float32_loss(x):
+    """A loss computed in float32 (as a correct float32 submission computes it) and returned as a Python float."""
+    return float(np.sum(np.sin(x.astype(np.float32)) * np.float32(1.7)))
+
+
+def test_a_float32_result_is_recognised_by_its_dtype():
+    assert working_precision((np.float32(1.5), np.ones(3, dtype=np.float32))) == np.float32
+
+
+def test_float64_numbers_that_are_float32_values_count_as_float32():
+    x = np.random.default_rng(0).normal(size=4)
+    assert working_precision(float32_loss(x), np.cos(x).astype(np.float32).astype(np.float64)) == np.float32
+
+
+def test_float64_results_keep_the_float64_policy():
+    x = np.random.default_rng(0).normal(size=4)
+    assert working_precision(float(np.sum(np.sin(x))), np.cos(x), 0.5, 3.0) == np.float64
+    assert difference_policy(np.float64).step == 1e-5
+
+
+def test_central_differences_of_a_float32_loss_match_its_gradient_only_at_the_float32_policy():
+    x = np.random.default_rng(1).normal(size=5)
+    analytic = 1.7 * np.cos(x)
+    policy = difference_policy(working_precision(float32_loss(x)))
+    at_policy = numerical_gradient(lambda: float32_loss(x), x, h=policy.step)
+    at_float64_step = numerical_gradient(lambda: float32_loss(x), x, h=1e-6)
+    assert relative_error(analytic, at_policy) < policy.tolerance
+    assert relative_error(analytic, at_float64_step) > policy.tolerance   # rounding noise, the old check's "slopes"

@@ -25,6 +25,10 @@ _FUNCTION_SCHEMA = {
         "call_seconds": {"type": "number", "exclusiveMinimum": 0},
         "unordered": {"enum": ["rows", "items"]},
         "instance": {"type": "string", "pattern": _IDENTIFIER},
+        "uses": {   # the part's functions this one calls: when one of them fails, it is named as the root cause
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*\\.[A-Za-z_][A-Za-z0-9_]*$"},
+        },
         "weights": {
             "type": "object",
             "propertyNames": {"pattern": "^test_"},
@@ -151,6 +155,7 @@ class FunctionSpec:
     weights: dict[str, float] = field(default_factory=dict)
     unordered: str | None = None    # "rows" or "items": the order of the result is not graded
     instance: str | None = None     # a class's: what feedback calls one of its objects ("sampler.sample(k)")
+    uses: tuple[str, ...] = ()      # qualified names of the part's functions this one calls
 
     @property
     def qualified_name(self) -> str:
@@ -210,6 +215,7 @@ def load_part(manifest_path: Path) -> Part:
                 weights=dict(spec.get("weights", {})),
                 unordered=spec.get("unordered"),
                 instance=spec.get("instance"),
+                uses=tuple(spec.get("uses", [])),
             ))
     return Part(name=data["part"], title=data["title"], order=data.get("order", 99),
                 folder=manifest_path.parent, limits=limits, functions=tuple(functions),
@@ -236,5 +242,13 @@ def _check_consistency(document: LocatedYaml) -> None:
             if spec.get("examples") and not example_points:
                 problems.append(document.error(where + ("examples",),
                                                f"{name}: examples given but example_points is 0"))
+    defined = {f"{module}.{name}" for module, module_functions in data["modules"].items() for name in module_functions}
+    for module, module_functions in data["modules"].items():
+        for name, spec in module_functions.items():
+            for index, used in enumerate(spec.get("uses", [])):
+                if used not in defined or used == f"{module}.{name}":
+                    problems.append(document.error(("modules", module, name, "uses", index),
+                                                   f"{name}: uses {used!r}, which is not another function of this "
+                                                   "part"))
     if problems:
         raise UserErrors(problems)

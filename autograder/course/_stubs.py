@@ -55,15 +55,19 @@ def make_stub(reference_source: str) -> str:
 
 
 def parameter_names(parts) -> dict[tuple[str, str], list[str]]:
-    """(module, function or method) → parameter names, read from the stubs without importing them.
+    """(module, function or method) → parameter names, read from the course's reference source (not imported).
 
     Methods are listed under their own name, without `self`; a class is listed
-    with the parameters of its __init__.
+    with the parameters of its __init__.  Only the course's own files are read,
+    never the student's: in a student release, where there is no reference, the
+    names come from the data the release stored (grading's ExpectedValues).
+    Parts whose reference is absent give no names.
     """
     names: dict[tuple[str, str], list[str]] = {}
+    root = course_root()
     for part in parts:
         for module in part.modules:
-            path = part.folder / f"{module}.py"
+            path = root / "reference" / part.name / f"{module}.py"
             if not path.is_file():
                 continue
             for node in ast.parse(path.read_text(encoding="utf-8")).body:

@@ -9,10 +9,12 @@ The flow runs one way:
     → _examples, _plugin                    visible examples, then the hidden pytest suites (autograder/suites/)
     → _engine                               one GradingResult, whatever went wrong
 
-Suite authors write tests with three public modules of this package:
+Suite authors write tests with four public modules of this package:
 `checks` (expect, fail, note, figure: the feedback vocabulary), `compare`
 (comparing any returned data with expected values, within the contract's
-tolerances) and `numeric` (central differences, goodness-of-fit statistics).
+tolerances), `numeric` (central differences fit to a function's precision,
+goodness-of-fit statistics) and `diagnose` (how a wrong result relates to the
+expected one; `Hints` say what a suite knows about a call).
 """
 from ._engine import failed_result, grade_submission
 from ._examples import ExpectedValues, ReferenceExpectations, example_arguments, write_expected

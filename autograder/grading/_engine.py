@@ -14,10 +14,11 @@ from pathlib import Path
 from .. import __version__
 from .._errors import UserError
 from .._untrusted import readable_name
-from ..course import VISIBILITIES, Part, course_root, load_parts, parameter_names, reference_available
+from ..course import VISIBILITIES, Part, course_root, load_parts, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._plugin import run_suites
+from ._rootcause import attribute_root_causes
 from ._submission import locate, make_scratch, student_id_for
 from .boundary import GradingSession, IsolationMode, choose_mode, close_to_other_users, describe
 
@@ -93,18 +94,22 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
         close_to_other_users(course_root())
     make_scratch(submission)
     present = set(submission.modules)
-    session = GradingSession(submission.scratch, graded, present, mode, parameter_names(graded))
+    expectations = ReferenceExpectations(graded) if reference_available() else ExpectedValues(graded)
+    session = GradingSession(submission.scratch, graded, present, mode, expectations.parameter_names())
     session.start()
     try:
-        expectations = ReferenceExpectations() if reference_available() else ExpectedValues(graded)
         tests = run_examples(session, graded, expectations)
+        local_only: set[str] = set()
         if not visible_only:
             plugin = run_suites(session, graded, seed)
             if plugin.problems:
                 raise RuntimeError("suites do not match the manifests: " + "; ".join(plugin.problems))
             tests += plugin.results
+            local_only = plugin.local_only
     finally:
         session.close()
+    for part in graded:
+        attribute_root_causes(part, tests, local_only)
     result.student_output = (session.import_output + session.worker.output)[:64 * 1024]
     order = {part.name: index for index, part in enumerate(parts)}
     for part in graded:

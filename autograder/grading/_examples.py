@@ -3,7 +3,9 @@
 An example is a call with fixed arguments whose result is compared with an
 expected value.  In the instructors' copy the expected value comes from the
 reference; in a student release it comes from a data file computed ahead of
-time (`ExpectedValues`), so the self-check works without the reference.
+time (`ExpectedValues`), so the self-check works without the reference.  The
+same two sources give the parameter names that feedback uses ("relu(s)"): the
+course's own source, never the student's files.
 """
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..course import Example, FunctionSpec, Part, load_reference
+from ..course import Example, FunctionSpec, Part, load_reference, parameter_names
 from ..results import ExampleDetails, Feedback, Kind, Status, TestResult
 from ..sandbox import protocol
 from ._plugin import feedback_for_call_error
 from .boundary import GradingSession, StudentCallError
+from .checks import diagnosis
 from .compare import compare, ignore_order, show
 
 EXPECTED_FILE = ".expected.json"
@@ -44,6 +47,13 @@ def convert_argument(value):
 class ReferenceExpectations:
     """Expected values computed by the reference, in this process."""
 
+    def __init__(self, parts: list[Part] | None = None):
+        self.parts = list(parts or [])
+
+    def parameter_names(self) -> dict[tuple[str, str], list[str]]:
+        """(module, function) → its parameter names, from the reference's source, for the parts given."""
+        return parameter_names(self.parts)
+
     def value(self, spec: FunctionSpec, index: int, args: list, kwargs: dict):
         function = getattr(load_reference(spec.part, spec.module), spec.name)
         return function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
@@ -54,10 +64,18 @@ class ExpectedValues:
 
     def __init__(self, parts: list[Part]):
         self.by_part = {}
+        self.parameters: dict[tuple[str, str], list[str]] = {}
         for part in parts:
             data = json.loads((part.folder / EXPECTED_FILE).read_text(encoding="utf-8"))
             arrays = [np.asarray(array).astype(dtype) for array, dtype in zip(data["arrays"], data["dtypes"])]
             self.by_part[part.name] = (data["values"], arrays)
+            for name, parameters in data.get("parameters", {}).items():
+                module, _, function = name.partition(".")
+                self.parameters[(module, function)] = list(parameters)
+
+    def parameter_names(self) -> dict[tuple[str, str], list[str]]:
+        """(module, function) → its parameter names, as the release stored them from the reference."""
+        return self.parameters
 
     def value(self, spec: FunctionSpec, index: int, args: list, kwargs: dict):
         values, arrays = self.by_part[spec.part]
@@ -68,15 +86,17 @@ def write_expected(part: Part, folder: Path) -> Path:
     """Store the reference's results for every example of a part as JSON in folder."""
     arrays: list = []
     values = {}
-    reference = ReferenceExpectations()
+    reference = ReferenceExpectations([part])
     for spec in part.functions:
         for index, example in enumerate(spec.examples):
             args, kwargs = example_arguments(example)
             values[f"{spec.qualified_name}[{index}]"] = protocol.encode_value(
                 reference.value(spec, index, args, kwargs), arrays)
     path = folder / EXPECTED_FILE
+    parameters = {f"{module}.{name}": names for (module, name), names in reference.parameter_names().items()}
     path.write_text(json.dumps({"values": values, "arrays": [array.tolist() for array in arrays],
-                                "dtypes": [str(array.dtype) for array in arrays]}, indent=1), encoding="utf-8")
+                                "dtypes": [str(array.dtype) for array in arrays], "parameters": parameters},
+                               indent=1), encoding="utf-8")
     return path
 
 
@@ -105,11 +125,13 @@ def _run_one(session: GradingSession, spec: FunctionSpec, index: int, example: E
     feedback = None
     try:
         got = getattr(getattr(session.student, spec.module), spec.name)(*args, **kwargs)
-        mismatch = compare(ignore_order(got, spec.unordered), ignore_order(expected, spec.unordered))
+        got, expected = ignore_order(got, spec.unordered), ignore_order(expected, spec.unordered)
+        mismatch = compare(got, expected)
         if mismatch:
             problem = mismatch.problem[0].upper() + mismatch.problem[1:]
-            feedback = Feedback(message=f"{call} returned a wrong result. {problem}.", input=inputs,
-                                expected=mismatch.expected, got=mismatch.got)
+            found = diagnosis(got, expected, inputs=dict(zip(session.parameters.get((spec.module, spec.name), []), args)))
+            feedback = Feedback(message=f"{call} returned a wrong result. {problem}." + (f" {found}" if found else ""),
+                                input=inputs, expected=mismatch.expected, got=mismatch.got)
     except StudentCallError as error:
         feedback = feedback_for_call_error(error)
         feedback.input = feedback.input or inputs

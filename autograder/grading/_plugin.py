@@ -2,7 +2,10 @@
 
 It provides the fixtures the suites use (`student`, `ref`, `rng`), reads each
 test's points from the manifests (the function named by its `grades` marker,
-shared by weight), and turns every test outcome into a `TestResult`.  Only the
+shared by weight), and turns every test outcome into a `TestResult`.  A test
+marked `grades(..., root_cause=False)` checks something no other function
+inherits (stability at extreme inputs, a dtype promise): its failure never makes
+its function the root cause of another's (see _rootcause).  Only the
 structured feedback of our checks reaches the student: pytest's own report,
 which quotes the test's source, never leaves this module.
 """
@@ -53,6 +56,7 @@ class GradingPlugin:
         self.seed = seed
         self.results: list[TestResult] = []
         self.problems: list[str] = []   # suites that do not fit the manifests: bugs of ours
+        self.local_only: set[str] = set()   # ids of tests marked grades(..., root_cause=False)
         self._points: dict[str, float] = {}
         self._spec: dict[str, FunctionSpec] = {}
 
@@ -96,7 +100,10 @@ class GradingPlugin:
             spec = self._function_of(item)
             if spec is None:
                 continue
-            weight = spec.weights.get(item.originalname, item.get_closest_marker("grades").kwargs.get("weight", 1.0))
+            marker = item.get_closest_marker("grades")
+            weight = spec.weights.get(item.originalname, marker.kwargs.get("weight", 1.0))
+            if marker.kwargs.get("root_cause", True) is False:
+                self.local_only.add(f"{spec.part}::{spec.qualified_name}::{item.name}")
             self._spec[item.nodeid] = spec
             self._points[item.nodeid] = weight
             weights[spec.qualified_name] = weights.get(spec.qualified_name, 0.0) + weight

@@ -4,8 +4,10 @@ A suite test calls the student's function through the `student` fixture,
 computes what it expected (from the reference or from the maths), and then
 uses `expect(...)` or `fail(...)`.  A failed check raises `GradeFailure`, which
 carries a `Feedback` for the student: what was checked, the input, what was
-expected, what came back and, when a known mistake matches, its name.  `note()`
-adds advice worth 0 points and `figure()` a plot for the HTML report.
+expected, what came back, how the wrong result relates to the expected one
+(`diagnose.explain`, steered by the suite's `Hints`) and, when a known mistake
+matches, its name.  `note()` adds advice worth 0 points and `figure()` a plot
+for the HTML report.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import yaml
 
 from ..results import Feedback, Figure
 from .compare import ATOL, RTOL, Mismatch, as_numeric_array, compare, show
+from .diagnose import Hints, explain
 
 SUITES = Path(__file__).resolve().parents[1] / "suites"   # absent from a student release: no catalogue there
 
@@ -121,25 +124,44 @@ def ratio(got, expected) -> float | None:
 
 
 def expect(got, expected, *, call: str, inputs=None, rtol: float = RTOL, atol: float = ATOL,
-           mistakes_if: dict[str, Callable[[object], bool]] | None = None, what: str = "returned") -> None:
-    """Fail unless got matches expected; name a known mistake if one of the predicates holds."""
+           mistakes_if: dict[str, Callable[[object], bool]] | None = None, what: str = "returned",
+           hints: Hints | None = None) -> None:
+    """Fail unless got matches expected; say how they relate, and name a known mistake if a predicate holds."""
     mismatch = compare(got, expected, rtol=rtol, atol=atol)
     if mismatch is None:
         return
-    fail_mismatch(mismatch, call=call, inputs=inputs, mistakes_if=mistakes_if, got=got, what=what)
+    fail_mismatch(mismatch, call=call, inputs=inputs, mistakes_if=mistakes_if, got=got, what=what,
+                  expected=expected, hints=hints)
 
 
-def fail_mismatch(mismatch: Mismatch, *, call: str, inputs=None, got=None,
-                  mistakes_if: dict[str, Callable[[object], bool]] | None = None, what: str = "returned") -> NoReturn:
-    """Fail with the wording of a Mismatch, naming the first mistake whose predicate holds."""
-    matched = None
+_NOT_GIVEN = object()
+
+
+def first_mistake(mistakes_if: dict[str, Callable[[object], bool]] | None, got) -> str | None:
+    """The first mistake id whose predicate holds for got (predicates see arbitrary data: an error means no)."""
     for mistake_id, predicate in (mistakes_if or {}).items():
         try:
             if predicate(got):
-                matched = mistake_id
-                break
-        except Exception:   # predicates see arbitrary student data
+                return mistake_id
+        except Exception:
             continue
+    return None
+
+
+def diagnosis(got, expected, hints: Hints | None = None, inputs=None) -> str:
+    """The sentences of diagnose.explain as one text ('' when nothing can be said), with the call's inputs."""
+    hints = hints or Hints()
+    if isinstance(inputs, dict) and not hints.inputs:
+        hints = Hints(**{**vars(hints), "inputs": inputs})
+    return " ".join(explain(got, expected, hints))
+
+
+def fail_mismatch(mismatch: Mismatch, *, call: str, inputs=None, got=None,
+                  mistakes_if: dict[str, Callable[[object], bool]] | None = None, what: str = "returned",
+                  expected=_NOT_GIVEN, hints: Hints | None = None) -> NoReturn:
+    """Fail with the wording of a Mismatch and, when expected is given, a diagnosis; name the first mistake
+    whose predicate holds."""
     problem = mismatch.problem[0].upper() + mismatch.problem[1:]
-    fail(f"{call} {what} a wrong result. {problem}.", inputs=inputs, expected=mismatch.expected,
-         got=mismatch.got, mistake=matched)
+    found = diagnosis(got, expected, hints, inputs) if expected is not _NOT_GIVEN else ""
+    fail(f"{call} {what} a wrong result. {problem}." + (f" {found}" if found else ""), inputs=inputs,
+         expected=mismatch.expected, got=mismatch.got, mistake=first_mistake(mistakes_if, got))

@@ -6,8 +6,17 @@ works on plain decoded data (numbers, strings, lists, tuples, dicts, ndarrays,
 and `Unsupported` markers); it never calls code that came from a submission.
 
 The contract's leniency lives here: any array-like that converts to a numeric
-array of the right shape is accepted, float32 at a looser tolerance, lists and
-tuples interchangeably.  Shapes, keys, lengths and values are strict.
+array of the right shape is accepted, float32 at a looser tolerance, int32 for
+int64, lists and tuples interchangeably.  Shapes, keys, lengths and values are
+strict, and so is the kind of an integer array (ids, counts, labels): floats
+with integer values are not integers.
+
+The numeric policy: no comparison asks for agreement beyond what float64
+arithmetic can give.  Whatever tolerance a check passes, differences below
+ATOL_FLOOR times the largest finite expected magnitude are agreement (σ(-1e4)
+= 7e-218 from a sigmoid that clips its input is as right as 0).  Everything here
+is total: any value a worker can return (any dtype, 0-d, empty, huge, nan, inf,
+any nesting) gives None or a Mismatch, never an exception.
 """
 from __future__ import annotations
 
@@ -20,6 +29,7 @@ from ..sandbox.protocol import GeneratorSeed, Unsupported
 
 RTOL, ATOL = 1e-6, 1e-9
 FLOAT32_RTOL, FLOAT32_ATOL = 1e-4, 1e-6
+ATOL_FLOOR = 1e-12   # relative to the largest finite |expected|: float64 cannot promise more than this
 
 
 @dataclass
@@ -49,6 +59,8 @@ def show(value, limit: int = 400) -> str:
     elif isinstance(value, (list, tuple)):
         inner = ", ".join(show(item, 80) for item in value[:12]) + (", ..." if len(value) > 12 else "")
         text = f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    elif isinstance(value, str):
+        text = repr(value[:limit + 1])   # a returned string may be megabytes long
     else:
         text = repr(value)
     return text if len(text) <= limit else text[:limit] + " ..."
@@ -60,19 +72,38 @@ def as_numeric_array(value) -> np.ndarray | None:
         return None
     try:
         array = np.asarray(value)
-    except (ValueError, TypeError):   # ragged nested lists
+    except Exception:   # ragged nested lists, integers too large for any dtype, ...
         return None
     return array if array.dtype.kind in "biuf" else None
 
 
-def _tolerances(got: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
-    if got.dtype == np.float32:
-        return max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_ATOL)
-    return rtol, atol
+def shape_of(value) -> tuple | None:
+    """The shape of a returned value as an array of numbers, or None (ragged lists, strings, objects, dicts)."""
+    array = as_numeric_array(value)
+    return None if array is None else array.shape
+
+
+def tolerances(got: np.ndarray, expected: np.ndarray, rtol: float = RTOL, atol: float = ATOL) -> tuple[float, float]:
+    """The (rtol, atol) a comparison of got with expected really uses.
+
+    float32 (or less precise) results get FLOAT32_RTOL/ATOL at least, and atol is never below ATOL_FLOOR
+    times the largest finite magnitude of expected.
+    """
+    if got.dtype.kind == "f" and got.dtype.itemsize <= 4:
+        rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_ATOL)
+    with np.errstate(all="ignore"):
+        magnitudes = np.abs(expected[np.isfinite(expected)]) if expected.dtype.kind in "fc" else np.abs(expected)
+        scale = float(np.max(magnitudes, initial=0.0))
+    return rtol, max(atol, ATOL_FLOOR * scale if np.isfinite(scale) else 0.0)
 
 
 def compare(got, expected, where: str = "result", rtol: float = RTOL, atol: float = ATOL) -> Mismatch | None:
     """None when got matches expected, else the first Mismatch found."""
+    with np.errstate(all="ignore"):   # inf - inf and overflowing differences of hostile values: no warnings
+        return _compare(got, expected, where, rtol, atol)
+
+
+def _compare(got, expected, where: str, rtol: float, atol: float) -> Mismatch | None:
     if isinstance(expected, (np.ndarray, np.generic)) or \
             (isinstance(expected, Real) and not isinstance(expected, bool)):
         return _compare_numbers(got, np.asarray(expected), where, rtol, atol,
@@ -109,7 +140,12 @@ def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool)
         return Mismatch(where, problem, expected_text, show(got))
     if expected.dtype.kind in "iub":
         if not np.array_equal(got_array, expected):
-            return _value_mismatch(got_array, expected, where, exact=True)
+            return _value_mismatch(got_array, expected, where)
+        if expected.dtype.kind in "iu" and got_array.dtype.kind == "f" and not scalar and expected.size:
+            # ids, counts and labels must be able to index arrays: integer-valued floats cannot
+            return Mismatch(where, f"{where} has the right values, but as an array of dtype {got_array.dtype}: an "
+                                   "array of integers was expected (use dtype=int, or .astype(int))",
+                            f"{expected_text}", show(got))
         return None
     got_float = got_array.astype(np.float64)
     if np.any(~np.isfinite(got_float) & np.isfinite(expected)):
@@ -117,19 +153,25 @@ def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool)
         at = f" at index {bad}" if got_float.ndim else ""
         return Mismatch(where, f"{where} contains {got_float[bad] if bad else got_float.item()}{at} where a finite "
                         f"number was expected (an overflow or a division by zero?)", expected_text, show(got))
-    rtol, atol = _tolerances(got_array, rtol, atol)
-    if not np.allclose(got_float, expected, rtol=rtol, atol=atol, equal_nan=True):
-        return _value_mismatch(got_float, expected, where, exact=False)
+    rtol, atol = tolerances(got_array, expected, rtol, atol)
+    differs = ~np.isclose(got_float, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if differs.any():
+        return _value_mismatch(got_float, expected, where, differs)
     return None
 
 
-def _value_mismatch(got: np.ndarray, expected: np.ndarray, where: str, exact: bool) -> Mismatch:
+def _value_mismatch(got: np.ndarray, expected: np.ndarray, where: str, differs: np.ndarray | None = None) -> Mismatch:
+    """The Mismatch of two arrays of one shape whose entries differ where `differs` is True (exact != if None)."""
+    if differs is None:
+        differs = np.asarray(got != expected)
     if got.ndim == 0:
         expected_text, got_text = show(expected.item()), show(got.item())
         return Mismatch(where, f"{where} is {got_text}, but {expected_text} was expected", expected_text, got_text)
-    differs = got != expected if exact else ~np.isclose(got, expected, rtol=RTOL, atol=ATOL, equal_nan=True)
-    first = tuple(int(i) for i in np.argwhere(differs)[0])
-    count = int(differs.sum())
+    wrong = np.argwhere(differs)
+    count = len(wrong)
+    if not count:   # cannot happen for a caller that found a difference; a description must not fail anyway
+        return Mismatch(where, f"{where} differs from the expected values", show(expected), show(got))
+    first = tuple(int(i) for i in wrong[0])
     return Mismatch(where, f"{where} differs from the expected values in {count} of {got.size} entries; "
                            f"the first is at index {first}: expected {show(expected[first].item())}, "
                            f"got {show(got[first].item())}", show(expected), show(got))

@@ -1,13 +1,84 @@
 """Numerical tools of the grader: central differences and the statistics of sampler tests.
 
 Pure numpy and the standard library, so that importing them costs nothing.
+
+Central differences of a function are only as good as the precision it computes
+in: with h = 1e-6, a float32 loss (rounding ≈ 1e-7 of its size) gives slopes
+that are pure rounding noise.  So every check that takes central differences of
+a student's function first asks `working_precision` what it computes in and
+takes its step and tolerance from `difference_policy`.
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class DifferencePolicy:
+    """How to check a gradient against central differences of a function that computes in some precision."""
+
+    precision: np.dtype   # float64 or float32
+    step: float           # h of (f(x + h) - f(x - h)) / 2h, for inputs of order 1
+    tolerance: float      # relative error allowed between a gradient and the central differences
+
+
+# float64: h = 1e-5 leaves rounding (1e-16 / h) and truncation (h²) near 1e-10, far below the tolerance;
+# float32: rounding of 1e-7 needs h ≈ 1e-3 (1e-7 / h ≈ h² ≈ 1e-6 to 1e-4 of the slope), and a tolerance of 1e-2.
+_POLICIES = {8: DifferencePolicy(np.dtype(np.float64), 1e-5, 1e-6),
+             4: DifferencePolicy(np.dtype(np.float32), 1e-3, 1e-2)}
+
+
+def _float_values(value, found: list) -> None:
+    """Collect the float arrays and numbers inside value (nested lists, tuples, dicts) into found."""
+    if isinstance(value, (float, np.floating)):
+        found.append(np.asarray(value))
+    elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value[:1000]:
+            _float_values(item, found)
+    elif isinstance(value, dict):
+        for item in list(value.values())[:1000]:
+            _float_values(item, found)
+
+
+def _all_float32_numbers(array: np.ndarray) -> bool:
+    """True when float64 values are float32 numbers converted: every finite entry survives a round trip,
+    and at least one carries more bits than a float16 (so that 0.5 or 3.0 prove nothing)."""
+    finite = array[np.isfinite(array)].astype(np.float64).ravel()
+    if not finite.size:
+        return False
+    with np.errstate(all="ignore"):
+        exact32 = finite.astype(np.float32).astype(np.float64) == finite
+        exact16 = finite.astype(np.float16).astype(np.float64) == finite
+    return bool(exact32.all() and not exact16.all())
+
+
+def working_precision(*values) -> np.dtype:
+    """The float precision a function computed in, judged from what it returned.
+
+    The least precise float dtype among the returned arrays and numbers; float64 values that are all
+    float32 numbers (computed in float32, then converted with float() or .astype) count as float32.
+    Returns float64 or float32 (anything less precise counts as float32).
+    """
+    found: list = []
+    for value in values:
+        _float_values(value, found)
+    if not found:
+        return np.dtype(np.float64)
+    if any(array.dtype.itemsize <= 4 for array in found):
+        return np.dtype(np.float32)
+    joined = np.concatenate([array.ravel() for array in found])
+    return np.dtype(np.float32) if _all_float32_numbers(joined) else np.dtype(np.float64)
+
+
+def difference_policy(precision) -> DifferencePolicy:
+    """The central-difference step and tolerance that fit a precision (a dtype; float32 or less: float32's)."""
+    return _POLICIES[8 if np.dtype(precision).itemsize >= 8 else 4]
 
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:

@@ -112,11 +112,11 @@ class SimilaritySection:
 def mistake_key(test: TestResult) -> tuple[str, str] | None:
     """What a failed test is counted under: its named mistake (id, title), or None.
 
-    The one place to change when feedback names root causes (a function that
-    fails because one it relies on failed): count the cause, not each symptom.
+    A failure whose root cause is another function (it builds on one that failed
+    its own tests) is a symptom: only root causes are counted.
     """
     feedback = test.feedback
-    if feedback is None or not feedback.mistake:
+    if feedback is None or not feedback.mistake or feedback.root_cause:
         return None
     return feedback.mistake, feedback.mistake_title or feedback.mistake
 

@@ -91,6 +91,25 @@ def _describe_exception(exc, student_root):
     return description
 
 
+def _returned_arguments(value, args):
+    """Positions of the arguments that the returned value is, or shares memory with (a view of an input array).
+
+    Identity cannot cross the boundary as data, and a docstring may promise "a new array (not s itself)".
+    """
+    import numpy as np
+
+    found = []
+    for position, argument in enumerate(args):
+        try:
+            same = value is argument or (isinstance(value, np.ndarray) and isinstance(argument, np.ndarray)
+                                         and np.may_share_memory(value, argument))
+        except Exception:   # may_share_memory of exotic arrays: say nothing rather than fail the call
+            same = False
+        if same:
+            found.append(position)
+    return found
+
+
 class Worker:
     """Serves requests until the grader closes the pipe."""
 
@@ -175,6 +194,7 @@ class Worker:
                 reply["value"] = protocol.encode_value(value, out_arrays)
             if request.get("return_args"):
                 reply["args_after"] = protocol.encode_value(list(args), out_arrays)
+                reply["returned_args"] = _returned_arguments(value, args)
             return reply, out_arrays
         if op == "method":
             target = getattr(self.objects[request["handle"]], request["name"], None)

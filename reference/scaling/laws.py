@@ -4,7 +4,7 @@ N is the number of model parameters, D the number of training tokens and C the
 training compute in FLOPs.  Training a transformer costs about C ≈ 6·N·D FLOPs
 (about 2·N·D for the forward pass and 4·N·D for the backward pass).
 
-Every function accepts Python floats (and works elementwise on numpy arrays).
+Every function takes and returns Python floats (numpy arrays need not work).
 """
 import numpy as np
 

@@ -57,6 +57,7 @@ class CallRecord:
     warnings: list[dict] = field(default_factory=list)
     changed_arguments: list[str] = field(default_factory=list)
     arguments_after: list = field(default_factory=list)
+    returned_arguments: list[str] = field(default_factory=list)   # arguments the call returned (or a view of)
     elapsed: float = 0.0
 
 
@@ -220,6 +221,9 @@ class GradingSession:
                 names = self._parameter_names(module, target, len(args))
                 record.changed_arguments = [names[i] for i, (before, now) in enumerate(zip(args, record.arguments_after))
                                             if _differs(before, now)]
+                returned = reply.get("returned_args")
+                record.returned_arguments = [names[i] for i in returned if type(i) is int and 0 <= i < len(names)] \
+                    if isinstance(returned, list) else []
             value = reply.get("handle") if op == "new" else protocol.decode_value(reply.get("value"), reply_arrays)
         except protocol.ProtocolError as error:
             raise StudentCallError(text, f"returned data the grader could not read ({error})", kind=CallFailure.CRASH) from None

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from autograder.grading.checks import expect, fail, figure, matches
-from autograder.grading.compare import as_numeric_array
+from autograder.grading.compare import as_numeric_array, show
+from autograder.grading.diagnose import Hints
 from autograder.results import Figure, Series
 
 grades = pytest.mark.grades
@@ -27,6 +28,17 @@ def plot_against_reference(student, ref, name):
         Series("yours", grid.tolist(), curve.astype(float).tolist())]))
 
 
+def hints(ref, name, s) -> Hints:
+    """What the suite knows about an elementwise function at s: the function itself (to recognise it evaluated
+    at a transformed input), s (to say where the wrong entries are) and the factors of a product derivative."""
+    function = getattr(ref.activations, name)
+    factors = {}
+    if name == "sigmoid_grad":   # σ'(s) = σ(s)·(1 - σ(s))
+        sigma = ref.activations.sigmoid(s)
+        factors = {"σ(s)": sigma, "1 - σ(s)": 1.0 - sigma}
+    return Hints(elementwise=(function, s, "s"), where={"s": s}, factors=factors)
+
+
 def check_elementwise(student, ref, calls, rng, name, mistakes_if=None):
     """The function on a random 3-D array and on a 0-d array, s left unchanged; then plot it."""
     plot_against_reference(student, ref, name)
@@ -35,14 +47,50 @@ def check_elementwise(student, ref, calls, rng, name, mistakes_if=None):
     if calls.last.changed_arguments:
         fail(f"{name}(s) changed its input array s. Build a new array instead of writing into s.",
              inputs={"s": s}, got=calls.last.arguments_after[0], mistake="modifies_input")
-    expect(got, getattr(ref.activations, name)(s), call=f"{name}(s)", inputs={"s": s}, mistakes_if=mistakes_if)
+    expect(got, getattr(ref.activations, name)(s), call=f"{name}(s)", inputs={"s": s}, mistakes_if=mistakes_if,
+           hints=hints(ref, name, s))
     scalar = np.float64(0.7)
     expect(getattr(student.activations, name)(scalar), getattr(ref.activations, name)(scalar),
            call=f"{name}(s) on a 0-d array", inputs={"s": scalar})
 
 
 def non_finite(got) -> bool:
-    return not np.all(np.isfinite(np.asarray(got, dtype=float)))
+    """True when got holds a nan or an infinity (safe on any returned data)."""
+    array = as_numeric_array(got)
+    return array is not None and not np.all(np.isfinite(array.astype(np.float64)))
+
+
+ACTIVATIONS = ["linear", "sign", "sigmoid", "relu", "tanh", "sigmoid_grad", "relu_grad", "tanh_grad"]
+
+
+# Promises about the returned object, not its values: other functions do not inherit such a failure (root_cause).
+@pytest.mark.parametrize("name", [pytest.param(name, marks=grades(f"activations.{name}", weight=0.5, root_cause=False))
+                                  for name in ACTIVATIONS])
+def test_activation_returns_a_new_float_array(student, ref, calls, rng, name):
+    """returns its values as a new float array (not s itself, not int or bool), as the module docstring promises"""
+    s = random_inputs(rng)
+    got = getattr(student.activations, name)(s)
+    call = f"{name}(s)"
+    if "s" in calls.last.returned_arguments:
+        fail(f"{call} returned the array s itself (or a view of it), but the docstring promises a new array: "
+             "a caller who changes the result would change s too. Return a copy, for example "
+             "np.array(s, dtype=float).", inputs={"s": s}, got=got)
+    array = as_numeric_array(got)
+    if array is None or array.dtype.kind != "f":
+        kind = (f"an array of dtype {array.dtype} ({'booleans' if array.dtype.kind == 'b' else 'integers'})"
+                if array is not None else f"{show(got, 80)}")
+        fail(f"{call} returned {kind}, but the docstring promises a float64 array (float32 is accepted too). "
+             "Convert the result, for example with .astype(float).", inputs={"s": s}, got=got)
+    # the promise is about right values: a function that returns garbage as a new float array earns nothing here
+    expect(got, getattr(ref.activations, name)(s), call=call, inputs={"s": s}, hints=hints(ref, name, s))
+
+
+@pytest.mark.parametrize("name", [pytest.param(name, marks=grades(f"activations.{name}", weight=0.5, root_cause=False))
+                                  for name in ACTIVATIONS])
+def test_activation_accepts_a_python_float(student, ref, name):
+    """accepts a Python float and returns its value as a single number (shape ()), as the module docstring promises"""
+    expect(getattr(student.activations, name)(0.7), getattr(ref.activations, name)(0.7), call=f"{name}(s)",
+           inputs={"s": 0.7})
 
 
 @grades("activations.linear")
@@ -72,12 +120,12 @@ def test_sigmoid_values(student, ref, calls, rng):
     check_elementwise(student, ref, calls, rng, "sigmoid")
 
 
-@grades("activations.sigmoid", weight=2)
+@grades("activations.sigmoid", weight=2, root_cause=False)   # |s| = 1e4: no other test reaches such inputs
 def test_sigmoid_is_stable_for_large_inputs(student, ref, calls):
     """sigmoid(s) stays finite and warning-free for |s| up to 1e4"""
     s = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
     expect(student.activations.sigmoid(s), ref.activations.sigmoid(s), call="sigmoid(s)", inputs={"s": s},
-           atol=1e-300, mistakes_if={"sigmoid_overflow": non_finite})
+           mistakes_if={"sigmoid_overflow": non_finite})
     overflow = [w for w in calls.warnings if "overflow" in w.get("message", "")]
     if overflow:
         fail(f"sigmoid(s) returned the right values, but numpy warned \"{overflow[0]['message']}\" "
@@ -96,7 +144,7 @@ def test_tanh_values(student, ref, calls, rng):
     check_elementwise(student, ref, calls, rng, "tanh")
 
 
-@grades("activations.tanh")
+@grades("activations.tanh", root_cause=False)
 def test_tanh_is_stable_for_large_inputs(student, ref):
     """tanh(±1e4) is ±1, not nan"""
     s = np.array([-1e4, -800.0, 0.0, 800.0, 1e4])
@@ -110,7 +158,7 @@ def test_sigmoid_grad_values(student, ref, calls, rng):
     sigmoid = ref.activations.sigmoid
     s = np.array([0.0, 2.0, -1.0])
     expect(student.activations.sigmoid_grad(s), ref.activations.sigmoid_grad(s), call="sigmoid_grad(s)",
-           inputs={"s": s}, mistakes_if={
+           inputs={"s": s}, hints=hints(ref, "sigmoid_grad", s), mistakes_if={
                "grad_of_activation_output": lambda got: matches(got, s * (1 - s)),
                "sigmoid_applied_twice": lambda got: matches(got, sigmoid(sigmoid(s)) * (1 - sigmoid(sigmoid(s))))})
     check_elementwise(student, ref, calls, rng, "sigmoid_grad")

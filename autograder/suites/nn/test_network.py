@@ -9,8 +9,10 @@ float64, with inputs kept away from the ReLU kink.
 import numpy as np
 import pytest
 
+from autograder.grading import StudentCallError
 from autograder.grading.checks import expect, fail, figure, matches, ratio
-from autograder.grading.compare import compare, show
+from autograder.grading.compare import as_numeric_array, compare, shape_of, show
+from autograder.grading.diagnose import Hints, Stage
 from autograder.grading.numeric import numerical_gradient, relative_error
 from autograder.results import Figure, Series
 from autograder.sandbox.protocol import GeneratorSeed
@@ -64,7 +66,8 @@ def test_dense_forward_matches_reference(student, ref, calls, rng):
     got = student.network.dense_forward(X, W, b)
     check_unchanged(calls, "dense_forward(X, W, b)", inputs)
     expect(got, ref.network.dense_forward(X, W, b), call="dense_forward(X, W, b)", inputs=inputs,
-           mistakes_if={"bias_forgotten": lambda got: matches(got, X @ W)})
+           mistakes_if={"bias_forgotten": lambda got: matches(got, X @ W)},
+           hints=Hints(terms={"X·W": X @ W, "b (the bias)": b}))
 
 
 @grades("network.forward", weight=2)
@@ -78,7 +81,7 @@ def test_forward_output_and_cache(student, ref, calls, rng):
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         fail("forward(X, params) should return a pair (y_hat, cache).", inputs=inputs, got=got)
     sigmoid = ref.activations.sigmoid
-    expect(got[0], y_hat, call="forward(X, params)", inputs=inputs, mistakes_if={
+    expect(got[0], y_hat, call="forward(X, params)", inputs=inputs, hints=Hints(where={"U2": cache["U2"]}), mistakes_if={
         "hidden_activation_missing": lambda got: matches(got, sigmoid((X @ params["W1"] + params["b1"]) @ params["W2"]
                                                                        + params["b2"])),
         "hidden_activation_sigmoid": lambda got: matches(got, sigmoid(sigmoid(X @ params["W1"] + params["b1"])
@@ -86,16 +89,36 @@ def test_forward_output_and_cache(student, ref, calls, rng):
     expect(got[1], cache, call="forward(X, params)", what="returned, as its cache,", inputs=inputs)
 
 
+def bce_hints(y_hat, y) -> Hints:
+    """The two terms of the mean BCE, and N: to say which term a wrong loss gets wrong."""
+    probabilities = np.clip(np.asarray(y_hat, dtype=float).reshape(-1), 1e-12, 1 - 1e-12)
+    labels = np.asarray(y, dtype=float).reshape(-1)
+    return Hints(sizes={"N": len(labels)}, terms={
+        "-(1/N)·Σ y·log ŷ": -np.mean(labels * np.log(probabilities)),
+        "-(1/N)·Σ (1 - y)·log(1 - ŷ)": -np.mean((1 - labels) * np.log1p(-probabilities))})
+
+
+@grades("network.forward", weight=0.5)
+def test_forward_with_one_example(student, ref, rng):
+    """forward(X, params) with a batch of one example (N = 1) keeps ŷ of shape (1, 1) and the cache's shapes"""
+    X, _, params = network(rng, n=1)
+    inputs = {"X": X, "params": params}
+    expect(student.network.forward(X, params), ref.network.forward(X, params), call="forward(X, params)",
+           inputs=inputs, hints=Hints(items=["y_hat", "cache"]))
+
+
 @grades("network.bce_loss")
-def test_bce_loss_is_the_mean_over_the_batch(student, ref, rng):
-    """bce_loss(y_hat, y) is the mean binary cross-entropy, with y of shape (N,)"""
+def test_bce_loss_is_the_mean_over_the_batch(student, ref, calls, rng):
+    """bce_loss(y_hat, y) is the mean binary cross-entropy, with y of shape (N,), and leaves its inputs unchanged"""
     y_hat = rng.uniform(0.05, 0.95, size=(6, 1))
     y = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
     expected = ref.network.bce_loss(y_hat, y)
     broadcast = -np.mean(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat))   # (6, 1) with (6,) → (6, 6)
-    expect(student.network.bce_loss(y_hat, y), expected, call="bce_loss(y_hat, y)", inputs={"y_hat": y_hat, "y": y},
+    got = student.network.bce_loss(y_hat, y)
+    check_unchanged(calls, "bce_loss(y_hat, y)", {"y_hat": y_hat, "y": y})
+    expect(got, expected, call="bce_loss(y_hat, y)", inputs={"y_hat": y_hat, "y": y},
            mistakes_if={"loss_summed_not_averaged": lambda got: ratio(got, expected) == pytest.approx(6.0),
-                        "bce_broadcast_shapes": lambda got: matches(got, broadcast)})
+                        "bce_broadcast_shapes": lambda got: matches(got, broadcast)}, hints=bce_hints(y_hat, y))
 
 
 @grades("network.bce_loss")
@@ -104,27 +127,54 @@ def test_bce_loss_accepts_column_labels(student, ref, rng):
     y_hat = rng.uniform(0.05, 0.95, size=(4, 1))
     y = np.array([[0.0], [1.0], [1.0], [0.0]])
     expect(student.network.bce_loss(y_hat, y), ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)",
-           inputs={"y_hat": y_hat, "y": y})
+           inputs={"y_hat": y_hat, "y": y}, hints=bce_hints(y_hat, y))
+
+
+@grades("network.bce_loss", weight=0.5)
+def test_bce_loss_of_a_single_example(student, ref):
+    """bce_loss(y_hat, y) with a batch of one example (N = 1) and integer labels"""
+    for y_hat, y in ((np.array([[0.8]]), np.array([1])), (np.array([[0.3]]), np.array([[0]]))):
+        expect(student.network.bce_loss(y_hat, y), ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)",
+               inputs={"y_hat": y_hat, "y": y}, hints=bce_hints(y_hat, y))
 
 
 @grades("network.bce_loss")
-def test_bce_loss_is_finite_for_saturated_predictions(student, ref):
-    """bce_loss stays finite when a prediction is exactly 0 or 1 (predictions are clipped)"""
+def test_bce_loss_is_finite_for_saturated_predictions(student, ref, calls):
+    """bce_loss stays finite when a prediction is exactly 0 or 1 (predictions are clipped, on a copy)"""
     y_hat = np.array([[1.0], [0.0], [0.5]])
     y = np.array([0.0, 1.0, 1.0])
-    expect(student.network.bce_loss(y_hat, y), ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)",
-           inputs={"y_hat": y_hat, "y": y},
-           mistakes_if={"bce_not_clipped": lambda got: not np.isfinite(float(np.asarray(got, dtype=float)))})
+    got = student.network.bce_loss(y_hat, y)
+    check_unchanged(calls, "bce_loss(y_hat, y)", {"y_hat": y_hat, "y": y})
+    expect(got, ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)", inputs={"y_hat": y_hat, "y": y},
+           mistakes_if={"bce_not_clipped": lambda got: shape_of(got) == () and not np.isfinite(float(got))})
 
 
-def _check_gradients(got, expected, inputs, variants, n):
+BACKWARD_STAGES = [   # the order backpropagation computes the gradients in, for "which layer is wrong"
+    Stage("the output layer", ["W2", "b2"], "∂L/∂U² = (O² - y)/N, then ∂L/∂Θ² = O¹ᵀ·∂L/∂U² and ∂L/∂b² its sum over "
+          "the batch"),
+    Stage("the hidden layer", ["W1", "b1"], "∂L/∂O¹ = ∂L/∂U²·Θ²ᵀ, the ReLU mask ∂L/∂U¹ = ∂L/∂O¹ ⊙ ReLU'(U¹), "
+          "then ∂L/∂Θ¹ = Xᵀ·∂L/∂U¹"),
+]
+
+
+def backward_hints(y, params, cache) -> Hints:
+    """The layers of backpropagation, N, and the arrays each bias gradient sums over the batch."""
+    labels = np.asarray(y, dtype=float).reshape(-1, 1)
+    n = len(cache["X"])
+    dU2 = (cache["O2"] - labels) / n
+    dU1 = (dU2 @ params["W2"].T) * (cache["U1"] > 0)
+    return Hints(sizes={"N": n}, stages=BACKWARD_STAGES, parts={
+        "b1": Hints(reductions={"∂L/∂U¹": (dU1, 0, "sum")}), "b2": Hints(reductions={"∂L/∂U²": (dU2, 0, "sum")})})
+
+
+def _check_gradients(got, expected, inputs, variants, n, hints):
     if not isinstance(got, dict):
         fail("backward(y, params, cache) should return a dict of gradients with keys W1, b1, W2, b2.",
              inputs=inputs, got=got)
     for name in ("W1", "b1", "W2", "b2"):
         if name not in got:
             continue
-        shape = np.shape(got[name]) if not isinstance(got[name], dict) else None
+        shape = shape_of(got[name])
         if name.startswith("b") and shape is not None and len(shape) == 2 and shape[0] == n:
             fail(f"backward returned grads['{name}'] of shape {shape}, but a gradient has the shape of its "
                  f"parameter, {expected[name].shape}.", inputs=inputs, expected=expected[name], got=got[name],
@@ -141,7 +191,7 @@ def _check_gradients(got, expected, inputs, variants, n):
     for mistake, variant in variants.items():
         mistakes_if[mistake] = lambda got, variant=variant: all(matches(got.get(k), variant[k]) for k in variant)
     expect(got, expected, call="backward(y, params, cache)", what="returned, as gradients,", inputs=inputs,
-           mistakes_if=mistakes_if)
+           mistakes_if=mistakes_if, hints=hints)
 
 
 @grades("network.backward")
@@ -152,7 +202,8 @@ def test_backward_matches_reference(student, ref, calls, rng):
     inputs = {"y": y, "params": params, "cache": "the cache of forward(X, params) for X = " + show(X, 300)}
     got = student.network.backward(y, params, cache)
     check_unchanged(calls, "backward(y, params, cache)", inputs)
-    _check_gradients(got, ref.network.backward(y, params, cache), inputs, backward_variants(ref, y, params, cache), N)
+    _check_gradients(got, ref.network.backward(y, params, cache), inputs, backward_variants(ref, y, params, cache), N,
+                     backward_hints(y, params, cache))
 
 
 @grades("network.backward")
@@ -172,8 +223,8 @@ def test_backward_matches_numerical_gradient(student, ref, rng):
                                        trial[name])
         mismatch = compare(got[name], numerical, rtol=1e-5, atol=1e-7)
         if mismatch:
-            same_shape = np.shape(got[name]) == numerical.shape
-            error = relative_error(np.asarray(got[name], dtype=float), numerical) if same_shape else None
+            same_shape = shape_of(got[name]) == numerical.shape
+            error = relative_error(as_numeric_array(got[name]), numerical) if same_shape else None
             fail(f"grads['{name}'] does not match the numerical gradient of the loss"
                  + (f" (relative error {error:.2g})" if error is not None else "") + ". " + mismatch.problem + ".",
                  inputs=inputs, expected=numerical, got=got[name])
@@ -189,13 +240,27 @@ def test_backward_accepts_column_labels(student, ref, rng):
            call="backward(y, params, cache)", inputs={"y": column, "params": params})
 
 
+@grades("network.backward", weight=0.5)
+def test_backward_with_one_example_and_one_hidden_neuron(student, ref, rng):
+    """backward with a batch of one example and one hidden neuron (N = H = 1) keeps every gradient's shape"""
+    X, y, params = network(rng, n=1, d=3, hidden=1)
+    _, cache = ref.network.forward(X, params)
+    inputs = {"y": y, "params": params, "cache": "the cache of forward(X, params) for X = " + show(X, 300)}
+    expect(student.network.backward(y, params, cache), ref.network.backward(y, params, cache),
+           call="backward(y, params, cache)", what="returned, as gradients,", inputs=inputs,
+           hints=backward_hints(y, params, cache))
+
+
 @grades("network.collapse_linear")
-def test_collapse_linear_equals_two_linear_layers(student, ref, rng):
-    """collapse_linear gives W, b with X·W + b = (X·W1 + b1)·W2 + b2"""
+def test_collapse_linear_equals_two_linear_layers(student, ref, calls, rng):
+    """collapse_linear gives W, b with X·W + b = (X·W1 + b1)·W2 + b2, and leaves its inputs unchanged"""
     W1, b1, W2, b2 = rng.normal(size=(4, 6)), rng.normal(size=6), rng.normal(size=(6, 2)), rng.normal(size=2)
     inputs = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-    expect(student.network.collapse_linear(W1, b1, W2, b2), ref.network.collapse_linear(W1, b1, W2, b2),
+    got = student.network.collapse_linear(W1, b1, W2, b2)
+    check_unchanged(calls, "collapse_linear(W1, b1, W2, b2)", inputs)
+    expect(got, ref.network.collapse_linear(W1, b1, W2, b2),
            call="collapse_linear(W1, b1, W2, b2)", inputs=inputs,
+           hints=Hints(items=["W", "b"], parts={"b": Hints(terms={"b1·W2": b1 @ W2, "b2": b2})}),
            mistakes_if={"collapse_bias_not_mapped": lambda got: matches(got[1], b1.sum() + b2)
                         or matches(got[1], b2 + b1[:2])})
 
@@ -212,14 +277,32 @@ def test_iterations_per_epoch(student, n_samples, batch_size):
                         "iterations_not_integer": lambda got: matches(got, n_samples / batch_size)})
 
 
+@grades("network.iterations_per_epoch", weight=0.5)
+def test_iterations_per_epoch_returns_an_int(student):
+    """iterations_per_epoch returns an int, as range() needs (np.ceil gives a float)"""
+    got = student.network.iterations_per_epoch(10, 4)
+    integer_array = isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "iu"
+    if isinstance(got, bool) or not (isinstance(got, int) or integer_array):
+        fail("iterations_per_epoch(n_samples, batch_size) should return an int (the docstring's type; range() "
+             f"and list indices need one), but it returned {show(got)} of type {type(got).__name__}. "
+             "Use -(-n // b) or int(math.ceil(n / b)).", inputs={"n_samples": 10, "batch_size": 4},
+             expected="3", got=show(got))
+
+
+def _joined(batches: list[np.ndarray]) -> np.ndarray:
+    """The batches' indices in order, one array (empty when there are no batches)."""
+    return np.concatenate(batches) if batches else np.zeros(0, dtype=np.int64)
+
+
 def _batches(got, call, inputs):
     if not isinstance(got, (list, tuple)):
         fail(f"{call} should return a list of index arrays.", inputs=inputs, got=got)
     arrays = []
     for batch in got:
-        array = np.asarray(batch) if not isinstance(batch, dict) else None
-        if array is None or (array.dtype.kind not in "iu" and not (array.dtype.kind == "f" and np.all(array == np.round(array)))):
-            fail(f"{call} should return a list of arrays of integer indices.", inputs=inputs, got=got)
+        array = as_numeric_array(batch)
+        if array is None or (array.dtype.kind not in "iu" and array.size):
+            kind = f" (one has dtype {array.dtype}, which cannot index X)" if array is not None else ""
+            fail(f"{call} should return a list of arrays of integer indices{kind}.", inputs=inputs, got=got)
         arrays.append(array.reshape(-1).astype(np.int64))
     return arrays
 
@@ -249,9 +332,8 @@ def test_minibatches_are_shuffled_with_the_given_rng(student):
     """minibatch_indices shuffles, and the same rng seed gives the same batches"""
     call = "minibatch_indices(n_samples, batch_size, rng)"
     inputs = {"n_samples": 12, "batch_size": 5, "rng": GeneratorSeed(3)}
-    first = np.concatenate(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(3)), call, inputs))
-    again = np.concatenate(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(3)), call, inputs))
-    other = np.concatenate(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(4)), call, inputs))
+    first, again, other = (_joined(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(seed)), call, inputs))
+                           for seed in (3, 3, 4))
     if np.array_equal(first, np.arange(12)) and np.array_equal(other, np.arange(12)):
         fail(f"{call} returned the indices in their original order: the data must be shuffled.",
              inputs=inputs, got=first, mistake="batches_not_shuffled")
@@ -285,18 +367,24 @@ def test_train_learns_xor(student, ref):
     params, losses = got
     expected_keys = {"W1": (2, 16), "b1": (16,), "W2": (16, 1), "b2": (1,)}
     for name, shape in expected_keys.items():
-        if name not in params or np.shape(params[name]) != shape:
-            fail(f"train returned params['{name}'] of shape {np.shape(params.get(name))}; expected {shape}.",
+        if name not in params or shape_of(params[name]) != shape:
+            fail(f"train returned params['{name}'] of shape {shape_of(params.get(name))}; expected {shape}.",
                  inputs=inputs)
-    curve = np.asarray(losses, dtype=float) if not isinstance(losses, dict) else np.array([])
+    curve = as_numeric_array(losses)
+    curve = curve.astype(np.float64) if curve is not None else np.array([])
     if curve.shape == (settings["epochs"],) and np.all(np.isfinite(curve)):
         figure(Figure(title="train: mean training loss per epoch", x_label="epoch", y_label="loss",
                       series=[Series("your train", list(range(1, len(curve) + 1)), curve.tolist())]))
-    accuracy = float(np.mean(ref.network.predict(X, {k: np.asarray(v, dtype=float) for k, v in params.items()}) == y))
+    trained = {name: as_numeric_array(params[name]).astype(np.float64) for name in expected_keys}   # shapes checked
+    accuracy = float(np.mean(ref.network.predict(X, trained) == y))
     if accuracy < 0.95:
+        flat = curve.shape == (settings["epochs"],) and np.all(np.isfinite(curve)) \
+            and np.ptp(curve) <= 1e-9 * max(1.0, abs(curve[0]))   # the same loss up to rounding: no update kept
         fail(f"After training, your network classifies {accuracy:.0%} of the training points correctly; "
              "at least 95% is expected. Check that each batch's forward, backward and update use the same "
-             "rows of X and y, and that the update subtracts the gradient.", inputs=inputs,
+             "rows of X and y, and that the update subtracts the gradient."
+             + (f" Your loss is exactly {curve[0]:.6g} in every epoch: the weights never changed. Keep the "
+                "parameters that sgd_step returns." if flat else ""), inputs=inputs,
              expected=">= 95%", got=f"{accuracy:.1%}")
     if curve.shape != (settings["epochs"],):
         fail(f"train should return one loss per epoch ({settings['epochs']} values), but returned "
@@ -319,21 +407,46 @@ def test_train_is_deterministic_for_a_seed(student):
 
 
 @grades("network.predict")
-def test_predict_labels(student, ref, rng):
-    """predict returns 0/1 labels of shape (N,)"""
+def test_predict_labels(student, ref, calls, rng):
+    """predict returns 0/1 labels of shape (N,), and leaves its inputs unchanged"""
     X, _, params = network(rng, n=8)
     y_hat, _ = ref.network.forward(X, params)
-    expect(student.network.predict(X, params), ref.network.predict(X, params), call="predict(X, params)",
+    got = student.network.predict(X, params)
+    check_unchanged(calls, "predict(X, params)", {"X": X, "params": params})
+    expect(got, ref.network.predict(X, params), call="predict(X, params)",
            inputs={"X": X, "params": params},
            mistakes_if={"predict_returns_probabilities": lambda got: matches(got, y_hat[:, 0]) or matches(got, y_hat),
                         "predict_column_shape": lambda got: np.shape(got) == (8, 1)})
 
 
+@grades("network.predict", weight=0.5)
+def test_predict_with_one_example(student, ref, rng):
+    """predict(X, params) with a batch of one example returns labels of shape (1,)"""
+    X, _, params = network(rng, n=1)
+    expect(student.network.predict(X, params), ref.network.predict(X, params), call="predict(X, params)",
+           inputs={"X": X, "params": params})
+
+
+def predicts_like_the_reference(student, ref, rng) -> bool:
+    """Whether the student's predict agrees with the reference on a random network whose scores U² spread
+    around the decision boundary (about -1 … 1, none exactly 0), where a wrong threshold shows."""
+    X, _, params = network(rng, n=64)
+    scores = ref.network.forward(X, params)[1]["U2"][:, 0]
+    spread = max(float(np.std(scores)), 1e-6)
+    params = {**params, "W2": params["W2"] / spread, "b2": (params["b2"] - np.median(scores)) / spread + 1e-3}
+    try:
+        return matches(student.network.predict(X, params), ref.network.predict(X, params))
+    except StudentCallError:
+        return False
+
+
 @grades("network.predict")
-def test_predict_at_exactly_one_half_is_class_one(student, rng):
+def test_predict_at_exactly_one_half_is_class_one(student, ref, rng):
     """predict gives 1 where ŷ is exactly 0.5"""
     X = rng.normal(size=(3, 2))
     params = {"W1": rng.normal(size=(2, 2)), "b1": np.zeros(2), "W2": np.zeros((2, 1)), "b2": np.zeros(1)}
-    expect(student.network.predict(X, params), np.array([1, 1, 1]), call="predict(X, params)",
-           inputs={"X": X, "params": params},
-           mistakes_if={"predict_threshold_strict": lambda got: matches(got, np.array([0, 0, 0]))})
+    got = student.network.predict(X, params)
+    # a strict threshold differs from the right one only at exactly 0.5: name it only if predict is right elsewhere
+    strict = matches(got, np.array([0, 0, 0])) and predicts_like_the_reference(student, ref, rng)
+    expect(got, np.array([1, 1, 1]), call="predict(X, params)", inputs={"X": X, "params": params},
+           mistakes_if={"predict_threshold_strict": lambda got: strict})

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.checks import expect, matches
+from autograder.grading.diagnose import Hints, with_defaults
 
 grades = pytest.mark.grades
 
@@ -20,7 +21,8 @@ def test_kaplan_loss_uses_its_parameters(student, ref):
     """kaplan_loss uses the N_c and alpha_N it is given"""
     inputs = {"N": 2e9, "N_c": 1e12, "alpha_N": 0.1}
     expect(student.laws.kaplan_loss(2e9, 1e12, 0.1), ref.laws.kaplan_loss(2e9, 1e12, 0.1),
-           call="kaplan_loss(N, N_c, alpha_N)", inputs=inputs)
+           call="kaplan_loss(N, N_c, alpha_N)", inputs=inputs,
+           hints=Hints(alternatives=with_defaults(ref.laws.kaplan_loss, (2e9, 1e12, 0.1))))
 
 
 @grades("laws.chinchilla_optimal", weight=2)
@@ -30,7 +32,7 @@ def test_chinchilla_optimal_on_the_course_examples(student, ref, params, tokens)
     C = 6 * params * tokens
     expected = ref.laws.chinchilla_optimal(C)
     expect(student.laws.chinchilla_optimal(C), (float(expected[0]), float(expected[1])),
-           call="chinchilla_optimal(C)", inputs={"C": C},
+           call="chinchilla_optimal(C)", inputs={"C": C}, hints=Hints(items=["N", "D"]),
            mistakes_if={"chinchilla_forgot_six": lambda got: matches(got, (np.sqrt(C / 20), 20 * np.sqrt(C / 20))),
                         "chinchilla_swapped": lambda got: matches(got, (expected[1], expected[0]))})
 
@@ -41,7 +43,8 @@ def test_chinchilla_optimal_uses_tokens_per_param(student, ref):
     C = 3.0e22
     expected = ref.laws.chinchilla_optimal(C, 40.0)
     expect(student.laws.chinchilla_optimal(C, 40.0), (float(expected[0]), float(expected[1])),
-           call="chinchilla_optimal(C, tokens_per_param)", inputs={"C": C, "tokens_per_param": 40.0})
+           call="chinchilla_optimal(C, tokens_per_param)", inputs={"C": C, "tokens_per_param": 40.0},
+           hints=Hints(items=["N", "D"], alternatives=with_defaults(ref.laws.chinchilla_optimal, (C, 40.0))))
 
 
 @grades("laws.tokens_per_param")
@@ -51,3 +54,4 @@ def test_tokens_per_param_from_the_course_table(student, params, tokens):
     expect(student.laws.tokens_per_param(params, tokens), tokens / params, call="tokens_per_param(N, D)",
            inputs={"N": params, "D": tokens},
            mistakes_if={"tokens_per_param_inverted": lambda got: matches(got, params / tokens)})
+

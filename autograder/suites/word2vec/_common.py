@@ -5,11 +5,10 @@ from collections import Counter
 
 import numpy as np
 
-from autograder.grading.checks import fail, matches
+from autograder.grading.checks import diagnosis, fail, first_mistake, matches
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
-from autograder.grading.numeric import numerical_gradient, relative_error
-
-GRADIENT_TOLERANCE = 1e-6   # relative error of a float64 gradient against central differences (correct: < 2e-8)
+from autograder.grading.diagnose import Hints
+from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
 
 
 def non_finite(value) -> bool:
@@ -36,28 +35,20 @@ def check_inputs_kept(calls, call: str, inputs: dict, allowed=()) -> None:
 
 
 def expect_items(got, expected: tuple, names: list[str], *, call: str, inputs, mistakes_if=None,
-                 rtol: float = 1e-6, atol: float = 1e-9) -> None:
-    """Compare a returned tuple item by item; the feedback names and shows the item that differs."""
+                 rtol: float = 1e-6, atol: float = 1e-9, hints: Hints | None = None) -> None:
+    """Compare a returned tuple item by item; the feedback names and shows the item that differs, and says how
+    the items relate to the expected ones (diagnose.explain, with the item names)."""
     if not isinstance(got, (tuple, list)) or len(got) != len(expected):
         fail(f"{call} should return a tuple of {len(expected)} items ({', '.join(names)}), but it returned "
              f"{show(got, 200)}.", inputs=inputs)
     for name, got_item, expected_item in zip(names, got, expected):
         mismatch = compare(got_item, expected_item, where=f"the returned {name}", rtol=rtol, atol=atol)
         if mismatch is not None:
-            fail(f"{call} returned a wrong {name}. {mismatch.problem[0].upper() + mismatch.problem[1:]}.",
-                 inputs=inputs, expected=show(expected_item), got=show(got_item),
+            hints = Hints(**{**vars(hints or Hints()), "items": names})
+            found = diagnosis(list(got), list(expected), hints, inputs)
+            fail(f"{call} returned a wrong {name}. {mismatch.problem[0].upper() + mismatch.problem[1:]}."
+                 + (f" {found}" if found else ""), inputs=inputs, expected=show(expected_item), got=show(got_item),
                  mistake=first_mistake(mistakes_if, got))
-
-
-def first_mistake(mistakes_if, got) -> str | None:
-    """The first mistake id whose predicate holds for got (predicates see arbitrary data, so errors mean no)."""
-    for mistake, predicate in (mistakes_if or {}).items():
-        try:
-            if predicate(got):
-                return mistake
-        except Exception:
-            continue
-    return None
 
 
 def scalar(value) -> float | None:
@@ -78,7 +69,7 @@ def loss_of(got, call, inputs) -> float:
     return value
 
 
-def slope_along(loss, array, direction, h=1e-5) -> float:
+def slope_along(loss, array, direction, h) -> float:
     """Central difference of loss() along a direction: (f(x + h·d) - f(x - h·d)) / 2h; x is restored."""
     saved = array.copy()
     try:
@@ -91,45 +82,49 @@ def slope_along(loss, array, direction, h=1e-5) -> float:
     return (above - below) / (2.0 * h)
 
 
-def check_against_central_differences(loss, arrays, analytic, names, *, call, inputs, sign_mistake, rng,
-                                      mistake_of=None, h=1e-5, tolerance=GRADIENT_TOLERANCE):
-    """Each returned gradient against central differences of the student's own loss.
+def check_against_central_differences(loss, arrays, got, names, *, call, inputs, sign_mistake, rng,
+                                      mistake_of=None):
+    """Each returned gradient (got[1:], after the loss) against central differences of the student's own loss.
 
-    A central difference along one random direction per argument (two calls, step h) checks a correct gradient;
-    only when it disagrees (relative error above tolerance) are the central differences of every entry computed,
-    to show the student where.  A gradient of the opposite sign names sign_mistake; otherwise
-    mistake_of(name, gradient, numerical), if given, may name another mistake.
+    A central difference along one random direction per argument (two calls) checks a correct gradient; only
+    when it disagrees are the central differences of every entry computed, to show the student where.  Step
+    and tolerance fit the precision of what the function returned (a float32 loss needs a larger step).  A
+    gradient of the opposite sign names sign_mistake; otherwise mistake_of(name, gradient, numerical), if
+    given, may name another mistake.
     """
-    for name, array, gradient in zip(names, arrays, analytic):
+    policy = difference_policy(working_precision(*got))
+    for name, array, gradient in zip(names, arrays, got[1:]):
         gradient = as_numeric_array(gradient)
         if gradient is None or gradient.shape != array.shape:
             fail(f"{call} returned {name} of shape {None if gradient is None else gradient.shape}; it should have "
                  f"the shape of {name[5:]}, {array.shape}.", inputs=inputs)
         gradient = gradient.astype(np.float64)
         direction = rng.normal(size=array.shape)
-        measured = slope_along(loss, array, direction, h)
+        measured = slope_along(loss, array, direction, policy.step)
         scale = max(1e-8, abs(measured), float(np.linalg.norm(gradient) * np.linalg.norm(direction)))
-        if abs(float(np.sum(gradient * direction)) - measured) <= tolerance * scale:
+        if abs(float(np.sum(gradient * direction)) - measured) <= policy.tolerance * scale:
             continue
-        numerical = numerical_gradient(loss, array)
+        numerical = numerical_gradient(loss, array, h=policy.step)
         mistake = None   # gradient is a float64 array of the right shape here, safe for mistake_of
-        if sign_mistake and matches(gradient, -numerical, rtol=1e-4, atol=1e-7):
+        if sign_mistake and matches(gradient, -numerical, rtol=max(1e-4, policy.tolerance), atol=1e-7):
             mistake = sign_mistake
         elif mistake_of is not None:
             mistake = mistake_of(name, gradient, numerical)
+        precision = "" if policy.precision == np.float64 else f", as your function computes in {policy.precision}"
         fail(f"The {name} returned by {call} is not the slope of the loss it returns: central differences of "
-             f"your own loss (h = 1e-6) give other values (relative error {relative_error(gradient, numerical):.2g}).",
+             f"your own loss (h = {policy.step:g}{precision}) give other values (relative error "
+             f"{relative_error(gradient, numerical):.2g}).",
              inputs=inputs, expected=show(numerical) + "  (central differences of your loss)", got=show(gradient),
              mistake=mistake)
 
 
 # -- order-free comparison of pairs and examples -------------------------------------------------------------
 def as_rows(value) -> list[tuple] | None:
-    """Returned pairs as a list of (center, context) tuples of ints, or None if they are not (P, 2) numbers."""
+    """Returned pairs as a list of (center, context) tuples of ints, or None if they are not a (P, 2) integer array."""
     array = as_numeric_array(value)
     if array is None or array.ndim != 2 or array.shape[1] != 2:
         return None
-    if array.size and not np.all(array == np.round(array)):
+    if array.size and array.dtype.kind not in "iu":   # word ids index arrays: floats (even 3.0) are not ids
         return None
     return [(int(a), int(b)) for a, b in array.tolist()]
 
@@ -137,6 +132,8 @@ def as_rows(value) -> list[tuple] | None:
 def as_items(value) -> list | None:
     """Returned CBoW examples in a canonical form (tuples of plain values), or None."""
     if isinstance(value, np.ndarray):
+        if value.ndim == 0:   # a single number is not a list of examples
+            return None
         value = list(value)
     if not isinstance(value, (list, tuple)):
         return None

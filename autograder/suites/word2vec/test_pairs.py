@@ -5,6 +5,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
+from autograder.grading import StudentCallError
 from autograder.grading.checks import expect, fail
 from autograder.grading.compare import as_numeric_array, compare, show
 from autograder.suites.word2vec._common import as_items, as_rows, check_inputs_kept, expect_items, multiset_difference
@@ -124,6 +125,22 @@ def pair_mistake(rows, ids, window) -> str | None:
     return None
 
 
+def confirmed_pair_mistake(student, rows, ids, window) -> str | None:
+    """The mistake whose pairs equal the returned ones, if it also explains the pairs of the next wider window.
+
+    Two mistakes can give the same pairs at one window (halving window 2 and stopping one offset short both
+    leave offset 1 only), so a name needs a second window's agreement.
+    """
+    mistake = pair_mistake(rows, ids, window)
+    if mistake is None:
+        return None
+    try:
+        wider = as_rows(student.pairs.skipgram_pairs(np.asarray(ids, dtype=np.int64), window + 1))
+    except StudentCallError:
+        return None
+    return mistake if wider is not None and pair_mistake(wider, ids, window + 1) == mistake else None
+
+
 def check_pairs(student, ref, ids, window):
     """Call skipgram_pairs and compare its rows with the reference as a multiset (row order is not graded)."""
     ids = np.asarray(ids, dtype=np.int64)
@@ -144,7 +161,7 @@ def check_pairs(student, ref, ids, window):
              "The order of the rows is not graded, but how often each pair appears is; the rows below are sorted.",
              inputs=inputs, expected=show(np.array(sorted(expected_rows)).reshape(-1, 2)),
              got=show(np.array(sorted(rows)).reshape(-1, 2)),
-             mistake=pair_mistake(rows, [int(i) for i in ids], window))
+             mistake=confirmed_pair_mistake(student, rows, [int(i) for i in ids], window))
     return got
 
 

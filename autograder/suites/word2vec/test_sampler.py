@@ -104,7 +104,10 @@ def as_draws(got, k, vocab_size, *, call, inputs, exclude=None) -> np.ndarray:
         dropped = exclude is not None and len(array) < k
         fail(f"{call} returned {len(array)} ids instead of k = {k}.", inputs=inputs, expected=f"{k} ids",
              got=show(got), mistake="sampler_exclude_drops_draws" if dropped else None)
-    if array.size and (not np.all(array == np.round(array)) or array.min() < 0 or array.max() >= vocab_size):
+    if array.size and array.dtype.kind not in "iu":
+        fail(f"{call} returned an array of dtype {array.dtype}; word ids are integers (the docstring's ndarray "
+             "(k,), int), which can index arrays.", inputs=inputs, got=show(got))
+    if array.size and (array.min() < 0 or array.max() >= vocab_size):
         fail(f"{call} returned values that are not word ids 0 … {vocab_size - 1}.", inputs=inputs,
              got=show(got))
     return array.astype(np.int64)
@@ -133,9 +136,14 @@ def check_fit(observed, probabilities, counts, *, call, inputs):
                     and fits(observed, possible * powered(counts, value))), None)
     n = int(observed.sum())
     shown_p = f"= {p_value:.2g}" if p_value > 1e-300 else "< 1e-300"
+    # the right frequencies on the wrong words: the draws fit once both are sorted
+    misaligned = mistake is None and fits(np.sort(observed)[::-1], np.sort(probabilities)[::-1])
+    best = ("The draws have the right frequencies, but on the wrong words: sorted, they fit count^0.75, so the "
+            "probability of word i is not computed from counts[i] (were the counts sorted, or the words reordered?)."
+            if misaligned else f"The draws fit count^{power:.2f} best.")
     fail(f"The {n} draws of {call} do not follow count^0.75: a chi-square goodness-of-fit test gives "
          f"X² = {statistic:.1f} with {df} degrees of freedom, p {shown_p} (a correct sampler fails this test "
-         f"with probability 1e-6). The draws fit count^{power:.2f} best.",
+         f"with probability 1e-6). {best}",
          inputs=inputs, expected="draws per word ≈ " + show(np.round(n * probabilities, 1)),
          got="draws per word = " + show(observed), mistake=mistake)
 

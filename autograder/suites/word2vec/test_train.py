@@ -15,12 +15,13 @@ import numpy as np
 import pytest
 
 from autograder.grading import StudentCallError
-from autograder.grading.checks import expect, fail, figure, matches, ratio
+from autograder.grading.checks import diagnosis, expect, fail, figure, first_mistake, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, show
+from autograder.grading.diagnose import Hints
 from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
 from autograder.suites.datasets import planted_topics_corpus, topic_separation
-from autograder.suites.word2vec._common import check_inputs_kept, first_mistake, non_finite, scalar
+from autograder.suites.word2vec._common import check_inputs_kept, non_finite, scalar
 
 grades = pytest.mark.grades
 
@@ -56,12 +57,24 @@ def weights_after(calls, inputs) -> tuple:
     return after[0], after[1]
 
 
+def row_labels(name, inputs) -> dict[int, str]:
+    """What the rows a step may move are: the center's row of W_in; the context's and the negatives' of W_out."""
+    if name == "W_in":
+        return {int(inputs["center"]): "the center word's row"}
+    labels = {int(row): "the negatives' rows" for row in np.asarray(inputs["negatives"]).tolist()}
+    labels[int(inputs["context"])] = "the context word's row"
+    return labels
+
+
 def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9):
     mismatch = compare(got, expected, where=f"{name} after the step", atol=atol)
     if mismatch is None:
         return
-    fail(f"After {STEP_CALL}, {name} is wrong. {mismatch.problem[0].upper() + mismatch.problem[1:]}.",
-         inputs=inputs, expected=mismatch.expected, got=mismatch.got, mistake=first_mistake(mistakes_if, got))
+    hints = Hints(before=inputs[name], row_labels=row_labels(name, inputs), sizes={"lr": inputs["lr"]})
+    found = diagnosis(got, expected, hints)
+    fail(f"After {STEP_CALL}, {name} is wrong. {mismatch.problem[0].upper() + mismatch.problem[1:]}."
+         + (f" {found}" if found else ""), inputs=inputs, expected=mismatch.expected, got=mismatch.got,
+         mistake=first_mistake(mistakes_if, got))
 
 
 def step_with_updated_center(W_in, W_out, center, context, negatives, lr):
@@ -124,6 +137,19 @@ def test_skipgram_step_applies_a_repeated_negative_once_per_occurrence(student, 
     once = {"duplicate_negatives_not_accumulated":
             lambda got: ratio(np.asarray(got)[4] - W_out[4], exact_out[4] - W_out[4]) == pytest.approx(0.5)}
     expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8, mistakes_if=once)
+
+
+@grades("train.skipgram_step", weight=0.5)
+def test_skipgram_step_with_embedding_dimension_one_and_two_words(student, ref, calls, rng):
+    """skipgram_step with E = 1 and a vocabulary of two words moves the right entries"""
+    W_in, W_out = rng.normal(0.0, 0.5, size=(2, 1)), rng.normal(0.0, 0.5, size=(2, 1))
+    center, context, negatives, lr = 0, 1, np.array([0], dtype=np.int64), 0.1
+    inputs = {"W_in": W_in, "W_out": W_out, "center": center, "context": context, "negatives": negatives, "lr": lr}
+    _, expected_in, expected_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
+    student.train.skipgram_step(W_in, W_out, center, context, negatives, lr)
+    got_in, got_out = weights_after(calls, inputs)
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs)
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs)
 
 
 # -- train_skipgram -------------------------------------------------------------------------------------------------
@@ -195,7 +221,11 @@ def test_train_skipgram_loss_falls_over_the_epochs(student, calls):
                   series=[Series("your train_skipgram", epochs, [float(x) for x in losses]),
                           Series("untrained: (k+1)·ln 2", epochs, [UNTRAINED_LOSS] * EPOCHS, style="dashed")]))
     if not losses[-1] < 0.95 * losses[0]:   # correct trainers end at most 0.86 times their first epoch (6,000 seeds)
-        fail(f"The loss of {TRAIN_CALL} did not fall by at least 5% from the first epoch to the last.",
+        flat = np.ptp(losses) <= 1e-9 * max(1.0, abs(losses[0]))
+        fail(f"The loss of {TRAIN_CALL} did not fall by at least 5% from the first epoch to the last."
+             + (f" It did not change at all ({losses[0]:.6g} in every epoch): the weights never change. Either the "
+                "updates are lost, or every gradient is zero (as when W_in and W_out both start at zero)."
+                if flat else ""),
              inputs=TRAIN_INPUTS, expected=f"losses[-1] < 0.95 × losses[0] = {0.95 * losses[0]:.4g}",
              got=show(losses))
 
