@@ -13,3 +13,11 @@ def hog_memory_or_finish(path: str, student: str, parts, seed: int, quiz=None) -
         hoard = bytearray(8 << 30)
         return {"result": {"never": len(hoard)}}
     return {"result": failed_result(path, "finished", parts, student).to_dict()}
+
+
+def sleep_or_finish(path: str, student: str, parts, seed: int, quiz=None) -> dict:
+    """Student "sleepy" hangs in the grading process for a minute; everyone else finishes at once."""
+    if student == "sleepy":
+        import time
+        time.sleep(60)
+    return {"result": failed_result(path, "finished", parts, student).to_dict()}

@@ -81,6 +81,31 @@ def test_a_job_over_its_memory_becomes_an_error_row_and_the_batch_goes_on(tmp_pa
     assert rows["ada"]["error"] == rows["zoe"]["error"] == "finished"
 
 
+def test_a_dask_job_over_its_time_or_memory_becomes_an_error_row_and_the_batch_goes_on(tmp_path, monkeypatch):
+    """On Dask too: a worker process of the cluster is long-lived, so each job runs in a limited process of its own."""
+    distributed = pytest.importorskip("distributed")
+    from autograder.batch._discover import discover
+    from autograder.batch._runner import _run_on_dask
+
+    course = course_with(tmp_path / "course", job_memory_mib=512, job_seconds=5)
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(course))
+    for student in ("ada", "hog", "sleepy"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+    pending = [(entry, "") for entry in discover(tmp_path / "class")]
+    rows: dict = {}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None,
+                                  env={"AUTOGRADER_COURSE": str(course)}) as cluster:
+        for kind in ("hog_memory_or_finish", "sleep_or_finish"):
+            _run_on_dask(pending, BatchSettings(parts=["nn"], dask=cluster.scheduler_address), {},
+                         lambda entry, _, job, kind=kind: rows.update({(kind, entry.student): job["result"]}),
+                         _NoBar(), job_function=f"batch_jobs:{kind}")
+    assert "more than 512 MiB" in rows["hog_memory_or_finish", "hog"]["error"]
+    assert "longer than 5 s" in rows["sleep_or_finish", "sleepy"]["error"]
+    finished = {key for key, row in rows.items() if row["error"] == "finished"}
+    assert finished == {("hog_memory_or_finish", "ada"), ("hog_memory_or_finish", "sleepy"),
+                        ("sleep_or_finish", "ada"), ("sleep_or_finish", "hog")}
+
+
 class _NoBar:
     def update(self, _):
         pass

@@ -2,12 +2,15 @@
 
 Jobs run in a local process pool (-j N) or on a Dask cluster (--dask ADDRESS);
 both run the same `grade_job`, and each job still isolates the student's code
-in its own worker.  In the local pool (pebble's) every job has its own wall
-time and its process an address-space limit (`batch:` in grading.yaml): a job
-over either becomes an `error` row with the reason, its process is replaced,
-and the pool goes on.  After every finished job its result is stored and the
-gradebook rewritten, so Ctrl-C (or a crash) leaves a consistent gradebook of
-what is done, and running the same command again continues where it stopped.
+in its own worker.  Every job has its own wall time and its process an
+address-space limit (`batch:` in grading.yaml): a job over either becomes an
+`error` row with the reason, and the batch goes on.  In the local pool
+(pebble's) the limits hold for the pool's processes, which are replaced when a
+job is stopped; on Dask, whose worker processes are long-lived and shared, each
+job runs in a process of its own started by the Dask task (`_limited_job`).
+After every finished job its result is stored and the gradebook rewritten, so
+Ctrl-C (or a crash) leaves a consistent gradebook of what is done, and running
+the same command again continues where it stopped.
 """
 from __future__ import annotations
 
@@ -16,9 +19,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import resource
-import signal
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from ..results import GradingResult
 from ._discover import Entry, discover
 from ._gradebook import write_gradebook
 from ._jobs import grade_job
+from ._limited_job import GRADE_JOB, died_reason, limit_this_process, out_of_memory_reason, over_time_reason, run_within_limits
 from ._merge import PartPlan, held_parts, merge, plan_for
 from ._state import BatchState, grader_fingerprint, submission_fingerprint
 
@@ -188,18 +189,27 @@ def _job_arguments(entry: Entry, settings: BatchSettings, parts_of: dict) -> tup
             str(settings.quiz) if settings.quiz else None)
 
 
-def _limit_job_process(memory_bytes: int) -> None:
-    """In each of the pool's processes: its address-space limit, and SIGTERM (a job over its time) as an exit
-    that runs the job's clean-up (its worker is stopped with everything it started)."""
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or memory_bytes < hard:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes if hard == resource.RLIM_INFINITY else hard))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
-
-
-def _stopped_job(entry: Entry, parts: list[str] | None, reason: str) -> dict:
+def _stopped_job(path: str | Path, student: str, parts: list[str] | None, reason: str) -> dict:
     from ..grading import failed_result
-    return {"result": failed_result(entry.path, reason, parts, entry.student).to_dict()}
+    return {"result": failed_result(path, reason, parts, student).to_dict()}
+
+
+def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, parts: list[str] | None) -> dict:
+    """What a job of the local pool returned, or an error row saying which limit stopped it."""
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except concurrent.futures.TimeoutError:
+        reason = over_time_reason()
+    except ProcessExpired as error:
+        reason = died_reason(error.exitcode)
+    except MemoryError:
+        reason = out_of_memory_reason()
+    except Exception as error:   # the job could not even start (its process ran out of memory importing ...)
+        mebibytes = grading_settings().batch.job_memory_bytes // 2**20
+        reason = f"the grading process failed ({type(error).__name__}: {error}; its limit is {mebibytes} MiB)"
+    return _stopped_job(path, student, parts, reason)
 
 
 def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar, job_function=grade_job) -> None:
@@ -207,35 +217,20 @@ def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar
 
     job_function is grade_job; the tests hand in jobs that misbehave on purpose.
     """
-    from pebble import ProcessExpired, ProcessPool
+    from pebble import ProcessPool
 
-    limits = grading_settings().batch
     context = multiprocessing.get_context("spawn")   # fresh interpreters: no state shared with this one
-    pool = ProcessPool(max_workers=max(1, settings.jobs), context=context, initializer=_limit_job_process,
-                       initargs=(limits.job_memory_bytes,))
+    pool = ProcessPool(max_workers=max(1, settings.jobs), context=context, initializer=limit_this_process,
+                       initargs=(grading_settings().batch.job_memory_bytes,))
     try:
         futures: dict[concurrent.futures.Future, tuple[Entry, str]] = {
-            pool.schedule(job_function, args=_job_arguments(entry, settings, parts_of), timeout=limits.job_seconds):
-                (entry, fingerprint)
+            pool.schedule(job_function, args=_job_arguments(entry, settings, parts_of),
+                          timeout=grading_settings().batch.job_seconds): (entry, fingerprint)
             for entry, fingerprint in pending}
         for future in concurrent.futures.as_completed(futures):
             entry, fingerprint = futures[future]
-            parts = parts_of.get(entry.student, settings.parts)
-            try:
-                job = future.result()
-            except concurrent.futures.TimeoutError:
-                job = _stopped_job(entry, parts, f"grading this submission took longer than {limits.job_seconds:g} s "
-                                                    "and was stopped")
-            except ProcessExpired as error:
-                job = _stopped_job(entry, parts, f"the grading process died on this submission (exit status "
-                                                    f"{error.exitcode}; over {limits.job_memory_bytes // 2**20} MiB?)")
-            except MemoryError:
-                job = _stopped_job(entry, parts, f"grading this submission needed more than "
-                                                    f"{limits.job_memory_bytes // 2**20} MiB")
-            except Exception as error:   # the job could not even start (its process ran out of memory importing ...)
-                job = _stopped_job(entry, parts, f"the grading process failed ({type(error).__name__}: {error}; "
-                                                    f"its limit is {limits.job_memory_bytes // 2**20} MiB)")
-            finished(entry, fingerprint, job)
+            finished(entry, fingerprint, _outcome(future, entry.path, entry.student,
+                                                  parts_of.get(entry.student, settings.parts)))
             bar.update(1)
     except KeyboardInterrupt:
         # Ctrl-C reaches the grading processes too (same process group); each one stops its
@@ -247,7 +242,11 @@ def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar
     pool.join()
 
 
-def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar) -> None:
+def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar, job_function: str = GRADE_JOB) -> None:
+    """Each job a Dask task that grades in a process of its own under the batch's limits.
+
+    job_function ("module:name") is grade_job; the tests name jobs that misbehave on purpose.
+    """
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -259,19 +258,20 @@ def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar
     with client:
         futures = {}
         for entry, fingerprint in pending:
-            future = client.submit(grade_job, *_job_arguments(entry, settings, parts_of),
-                                   key=f"grade-{entry.student}-{fingerprint[:12]}",
+            future = client.submit(run_within_limits, *_job_arguments(entry, settings, parts_of),
+                                   job_function=job_function, key=f"grade-{entry.student}-{fingerprint[:12]}",
                                    pure=False)
             futures[future] = (entry, fingerprint)
         try:
             for future in as_completed(list(futures)):
                 entry, fingerprint = futures[future]
+                parts = parts_of.get(entry.student, settings.parts)
                 try:
                     job = future.result()
                 except Exception as error:   # the Dask worker died or lost the job
-                    from ..grading import failed_result
-                    job = {"result": failed_result(entry.path, f"the Dask job failed ({type(error).__name__}: {error})",
-                                                    parts_of.get(entry.student, settings.parts), entry.student).to_dict()}
+                    job = f"the Dask job failed ({type(error).__name__}: {error})"
+                if isinstance(job, str):     # stopped: the reason
+                    job = _stopped_job(entry.path, entry.student, parts, job)
                 finished(entry, fingerprint, job)
                 bar.update(1)
         except KeyboardInterrupt:
