@@ -16,8 +16,8 @@ def hog_memory_or_finish(path: str, student: str, parts, seed: int, quiz=None) -
 
 
 def sleep_or_finish(path: str, student: str, parts, seed: int, quiz=None) -> dict:
-    """Student "sleepy" hangs in the grading process for a minute; everyone else finishes at once."""
+    """Student "sleepy" hangs in the grading process for ten minutes; everyone else finishes at once."""
     if student == "sleepy":
         import time
-        time.sleep(60)
+        time.sleep(600)
     return {"result": failed_result(path, "finished", parts, student).to_dict()}

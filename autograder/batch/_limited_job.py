@@ -7,9 +7,9 @@ job with `run_within_limits`: in a fresh interpreter started with subprocess,
 under the address-space limit, stopped when over its time.  Both sides are
 the grader's own processes; arguments and the job's dict cross as JSON.
 
-Run as `python -I -m autograder.batch._limited_job` it is that fresh
-interpreter: it reads {"sys_path", "function", "arguments"} from stdin and
-writes the job's dict to stdout.
+In that fresh interpreter (`python -I`) `_main` reads {"sys_path",
+"function", "memory_bytes", "arguments"} from stdin and writes the job's dict
+to stdout.
 """
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ def run_within_limits(path: str, student: str, parts: list[str] | None, seed: in
     request = json.dumps({"sys_path": [entry for entry in sys.path if entry], "function": job_function,
                           "memory_bytes": limits.job_memory_bytes, "arguments": [path, student, parts, seed, quiz]})
     # no preexec_fn: a Dask task runs in a thread, and the child sets its own limit first thing
-    process = subprocess.Popen([sys.executable, "-I", "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-I", "-c", f"from {__name__} import _main; _main()"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
     try:
         output, _ = process.communicate(request.encode(), timeout=limits.job_seconds)
     except subprocess.TimeoutExpired:
@@ -99,7 +99,3 @@ def _main() -> None:
     except MemoryError:
         os._exit(_OUT_OF_MEMORY)
     json.dump(job, sys.stdout)
-
-
-if __name__ == "__main__":
-    _main()
