@@ -31,12 +31,14 @@ def gradescope_root(tmp_path_factory):
     return root
 
 
-def run_autograder(root: Path, submission: Path | None, **environment) -> dict:
+def run_autograder(root: Path, submission: Path | None, cwd: str | None = None, **environment) -> dict:
+    """Run run_autograder as Gradescope does; cwd "submission" starts it inside the submission folder."""
     shutil.rmtree(root / "submission", ignore_errors=True)
     shutil.rmtree(root / "results", ignore_errors=True)
     if submission is not None:
         shutil.copytree(submission, root / "submission")
     run = subprocess.run([str(root / "source" / "run_autograder")], capture_output=True, text=True, timeout=300,
+                         cwd=root / cwd if cwd else None,
                          env={"PATH": os.environ["PATH"], "AUTOGRADER_GRADESCOPE_ROOT": str(root), **environment})
     assert run.returncode == 0
     results = json.loads((root / "results" / "results.json").read_text())
@@ -72,3 +74,24 @@ def test_empty_submission_scores_zero_and_says_nothing_was_submitted(gradescope_
 def test_a_grader_that_cannot_start_still_writes_results(gradescope_root, reference_submission):
     results = run_autograder(gradescope_root, reference_submission, AUTOGRADER_PYTHON="/bin/false")
     assert results["score"] == 0 and "could not run" in results["output"]
+
+
+FAKE_MAIN = """\
+import json, sys
+output = sys.argv[sys.argv.index("-o") + 1]
+with open(output, "w") as results:
+    json.dump({"score": 100, "max_score": 100, "output": "fake grader", "tests": []}, results)
+"""
+
+
+def test_a_submission_shipping_its_own_autograder_package_is_graded_by_the_real_one(gradescope_root, stub_submission,
+                                                                                      tmp_path):
+    """`python -m autograder` from inside the submission must not import the submission's `autograder/`."""
+    submission = tmp_path / "submission"
+    shutil.copytree(stub_submission, submission)
+    (submission / "autograder").mkdir()
+    (submission / "autograder" / "__init__.py").write_text("")
+    (submission / "autograder" / "__main__.py").write_text(FAKE_MAIN)
+    results = run_autograder(gradescope_root, submission, cwd="submission")
+    assert "fake grader" not in results["output"]
+    assert results["score"] == 0 and results["tests"]
