@@ -177,6 +177,7 @@ class GradingResult:
     version: str = ""
     diagnostics: str = ""      # for instructors only (a grader traceback): never rendered for students
     stdout_visibility: str = "hidden"   # Gradescope visibility of the grader's console output
+    flags: list[str] = field(default_factory=list)   # for the instructor to look at (the dashboard's trouble list)
 
     @property
     def score(self) -> float:

@@ -217,6 +217,39 @@ def test_quiz_answers_in_submissions_are_graded_into_their_own_column(tmp_path):
     assert float(rows["ada"]["total"]) == 12 + variant.points
 
 
+def test_an_answers_file_naming_another_student_is_graded_on_the_submitters_variant_and_flagged(tmp_path):
+    from quiz.conftest import BANK, _right_answers
+
+    from autograder.batch._quiz import quiz_result_for
+    from autograder.quiz import build_variant, load_quiz
+    from autograder.render.dashboard import render_dashboard
+
+    quiz = load_quiz(BANK)
+    bobs = build_variant(quiz, "bob")
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "answers.yaml").write_text(yaml.safe_dump({"student": "bob", "answers": _right_answers(bobs)}))
+    result = quiz_result_for(tmp_path / "alice", "alice", str(BANK))
+    alices = {prepared.id for prepared in build_variant(quiz, "alice").questions}
+    assert result.student == "alice"
+    assert {test.function for test in result.tests()} == alices
+    assert result.score < bobs.points
+    assert result.flags and "'bob'" in result.flags[0]
+    assert "names another student" in render_dashboard([result])
+
+
+def test_an_answers_file_naming_its_submitter_is_not_flagged(tmp_path):
+    from quiz.conftest import BANK, _right_answers
+
+    from autograder.batch._quiz import quiz_result_for
+    from autograder.quiz import build_variant, load_quiz
+
+    alices = build_variant(load_quiz(BANK), "alice")
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "answers.yaml").write_text(yaml.safe_dump({"student": " Alice", "answers": _right_answers(alices)}))
+    result = quiz_result_for(tmp_path / "alice", "alice", str(BANK))
+    assert result.score == alices.points and not result.flags
+
+
 def test_a_batch_of_the_examples_and_the_whole_hostile_corpus_loses_nothing(tmp_path):
     from test_hostile import CASES
     classroom = tmp_path / "class"

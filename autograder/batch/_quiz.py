@@ -2,8 +2,10 @@
 
 An answers file is any file in the submission (folder or zip) whose name ends
 in `answers.yaml`, `answers.yml` or `answers.json` (for example `answers.yaml`
-or `s1234567.answers.yaml`).  Its `student:` key, when present, names the
-variant the student answered; otherwise the batch's student id does.  The
+or `s1234567.answers.yaml`).  The student is who handed the submission in (the
+batch's id: the folder, or Gradescope's metadata), never what the file says: the
+answers are graded on the submitter's own variant, and a `student:` key naming
+someone else is flagged for the instructor (`GradingResult.flags`).  The
 submission is looked at as everywhere else (`autograder._untrusted`): regular
 files only, never a link or a FIFO, within the budgets of grading.yaml.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from .._errors import UserError
@@ -54,7 +57,10 @@ def quiz_result_for(submission: Path, student: str, quiz_path: str) -> GradingRe
         except UserError as error:
             reason = str(error).replace(str(path), name)
             return failed_quiz_result(quiz, path, reason)
-        result = grade_answers(quiz, answers)
-    if answers.student != student:
-        result.messages.append(f"The quiz answers are for student {answers.student!r}; that variant was graded.")
+        claimed = answers.student
+        result = grade_answers(quiz, replace(answers, student=student))   # the submitter's variant, whoever the file names
+    if claimed.strip().casefold() != student.strip().casefold():
+        result.messages.append(f"The quiz answers file names student {claimed!r}; it was graded on the variant "
+                               f"of {student!r}, who handed it in.")
+        result.flags.append(f"quiz answers file {name} names another student ({claimed!r})")
     return result

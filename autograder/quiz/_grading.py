@@ -234,6 +234,7 @@ def add_quiz_part(result: GradingResult, quiz_result: GradingResult) -> GradingR
     names = {part.name for part in parts}
     result.parts = [part for part in result.parts if part.name not in names] + parts
     result.messages += quiz_result.messages
+    result.flags += quiz_result.flags
     return result
 
 

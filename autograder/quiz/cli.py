@@ -111,20 +111,25 @@ def grade(quiz_file, answers, output_format, output, combine_with):
     if len(answers) > 1 and output_format != "text" and not output:
         raise UserError(f"--format {output_format} with several answers files needs -o FOLDER")
     problems: list[UserError] = []
+    claimed: dict[str, str] = {}   # student (as variants compare ids) or report file → the answers file that took it
     for path in answers:
         try:
             result = grade_answers(loaded, load_answers(path, loaded.id))
         except UserError as error:
             problems += error.errors if isinstance(error, UserErrors) else [error]
             result = failed_quiz_result(loaded, path, str(error))
+        suffix = {"text": "txt", "json": "json", "html": "html"}[output_format]
+        report = Path(output) / f"{safe_file_name(result.student)}.{suffix}" if len(answers) > 1 and output else None
+        keys = [result.student.strip().casefold()] + ([str(report).casefold()] if report else [])
+        first = next((claimed[key] for key in keys if key in claimed), None)
+        if first is not None:   # never let one file's report stand in for (or overwrite) another's
+            problems.append(UserError(f"student {result.student!r} was already graded from {first}; "
+                                      "this file was not graded (one answers file per student)", path))
+            continue
+        claimed.update(dict.fromkeys(keys, str(path)))
         if combine_with:
             result = add_quiz_part(_stored_result(combine_with, result.student), result)
-        text = render_result(result, output_format)
-        if len(answers) > 1 and output:
-            suffix = {"text": "txt", "json": "json", "html": "html"}[output_format]
-            emit(text, str(Path(output) / f"{safe_file_name(result.student)}.{suffix}"))
-        else:
-            emit(text, output)
+        emit(render_result(result, output_format), str(report) if report else output)
     if problems:
         raise UserErrors(problems)
 

@@ -181,10 +181,11 @@ def _mistakes(results: list[GradingResult]) -> list[MistakeCount]:
 
 
 def _troubles_of(result: GradingResult) -> list[Trouble]:
-    """What kept this submission's code from running normally, with the reason."""
+    """What kept this submission's code from running normally, and what it was flagged for, with the reason."""
+    flagged = [Trouble(result.student, "flagged", flag) for flag in result.flags]
     if result.error:
-        return [Trouble(result.student, "could not be graded", result.error)]
-    troubles = []
+        return [Trouble(result.student, "could not be graded", result.error)] + flagged
+    troubles = flagged
     for problem in import_problems(result):
         what = "module missing" if "was not found" in problem.message else "did not import"
         troubles.append(Trouble(result.student, what, f"{problem.part}: {problem.message}"))

@@ -129,3 +129,15 @@ def test_report_file_names_never_leave_the_output_folder(bank_path, write_answer
     result = _run("grade", bank_path, answers, other, "--format", "json", "-o", tmp_path / "reports")
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "reports").iterdir()) == ["_.._escape.json", "y.json"]
+
+
+def test_two_files_claiming_one_student_never_overwrite_each_others_report(bank_path, variant_of, right_answers,
+                                                                           write_answers, tmp_path):
+    bobs = write_answers("bob.yaml", {"student": "bob", "answers": {}})
+    forged = write_answers("mallory.yaml", {"student": "Bob ", "answers": right_answers(variant_of("bob"))})
+    result = _run("grade", bank_path, bobs, forged, "--format", "json", "-o", tmp_path / "reports")
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == (f"autograder: {forged}: student 'Bob' was already graded from "
+                                                      f"{bobs}; this file was not graded (one answers file per student)")
+    assert [path.name for path in (tmp_path / "reports").iterdir()] == ["bob.json"]
+    assert json.loads((tmp_path / "reports" / "bob.json").read_text())["score"] == 0
