@@ -88,7 +88,9 @@ _fail_under_option = click.option("--fail-under", type=float, help="Exit with st
 @part_option
 @format_option
 @output_option
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random test inputs.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="Seed of the hidden tests' inputs, for every part [default: each part's own, from its files' "
+                   "content and the course secret].")
 @_fail_under_option
 @reports_user_errors
 def grade(submission, parts, output_format, output, seed, fail_under):
@@ -115,7 +117,9 @@ def check(submission, parts, output_format, output, fail_under):
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Submissions graded in parallel [default: the number of cores].")
 @part_option
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the random test inputs.")
+@click.option("--seed", type=click.IntRange(min=0), default=None,
+              help="One seed of the hidden tests' inputs for the whole class [default: each submission's own, "
+                   "from its files' content and the course secret].")
 @click.option("--dask", "dask_address", metavar="ADDRESS", help="Run the jobs on this Dask scheduler instead.")
 @click.option("--quiz", type=click.Path(dir_okay=False), help="Also grade each student's quiz answers file "
               "(…answers.yaml in their submission) against this quiz.")

@@ -143,6 +143,7 @@ class PartResult:
     max_points: float = 0.0   # the points this grading could give, also when the part was not submitted
     tests: list[TestResult] = field(default_factory=list)
     not_run_points: float = 0.0   # a self-check's: the points of the hidden tests, which it did not run
+    seed: int | None = None   # the seed its hidden tests drew their inputs from (None: they did not run)
 
     @property
     def score(self) -> float:
@@ -168,7 +169,7 @@ class GradingResult:
     submission: str
     parts: list[PartResult] = field(default_factory=list)
     isolation: str = ""        # how the student's code was isolated, in words
-    seed: int = 0
+    seed: int | None = None    # the --seed given for every part; None: each part's seed came from its content
     started_at: str = ""       # ISO 8601
     execution_time: float = 0.0
     messages: list[str] = field(default_factory=list)   # notes about the whole submission

@@ -1,6 +1,7 @@
 """Shared fixtures of the project's own test suite."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -9,6 +10,10 @@ import pytest
 import yaml
 
 from autograder.course import course_root, load_parts, load_reference
+
+# One course secret for every test run on every machine: the hidden inputs a test sees (and so its results) never
+# depend on the secret file of the checkout it runs in.  Tests of the secret file itself unset it.
+os.environ["AUTOGRADER_COURSE_SECRET"] = "the project's own tests"
 
 _RELATIVE_IMPORT = re.compile(r"^from \.(\w+) import ", re.MULTILINE)
 
@@ -61,3 +66,18 @@ def make_fast_course(root: Path) -> Path:
 @pytest.fixture(scope="session")
 def fast_course(tmp_path_factory) -> Path:
     return make_fast_course(tmp_path_factory.mktemp("fast-course"))
+
+
+@pytest.fixture
+def course_with_secret(tmp_path, monkeypatch) -> tuple[Path, str]:
+    """(root, secret): the course, linked entry by entry into a folder of its own whose `course-secret` is known."""
+    root = tmp_path / "course"
+    root.mkdir()
+    for entry in course_root().iterdir():
+        if entry.name not in ("course-secret", ".venv", ".git"):
+            (root / entry.name).symlink_to(entry)
+    secret = "0123456789abcdef" * 4
+    (root / "course-secret").write_text(secret + "\n")
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(root))
+    monkeypatch.delenv("AUTOGRADER_COURSE_SECRET")
+    return root, secret

@@ -250,6 +250,27 @@ def test_an_answers_file_naming_its_submitter_is_not_flagged(tmp_path):
     assert result.score == alices.points and not result.flags
 
 
+def test_each_submission_draws_its_own_hidden_inputs_unless_a_seed_is_given(tmp_path):
+    from autograder.batch._state import BatchState
+    from autograder.grading import grade_submission
+
+    classroom = tmp_path / "class"
+    for student in ("ada", "bob", "cy"):
+        reference_as_submission(classroom / student, ["scaling"])
+    with open(classroom / "cy" / "scaling" / "laws.py", "a") as laws:
+        laws.write("# edited\n")
+
+    def seeds(output: Path, seed=None) -> dict:
+        grade_class(classroom, output, BatchSettings(parts=["scaling"], jobs=2, seed=seed, progress=False))
+        state = BatchState(output)
+        return {student: state.record(student)["result"]["parts"][0]["seed"] for student in ("ada", "bob", "cy")}
+
+    derived = seeds(tmp_path / "out")
+    assert derived["ada"] == derived["bob"] != derived["cy"]   # the same files, the same inputs; an edit, new ones
+    assert derived["ada"] == grade_submission(classroom / "ada", ["scaling"]).part("scaling").seed
+    assert set(seeds(tmp_path / "given", seed=7).values()) == {7}
+
+
 def test_a_batch_of_the_examples_and_the_whole_hostile_corpus_loses_nothing(tmp_path):
     from test_hostile import CASES
     classroom = tmp_path / "class"

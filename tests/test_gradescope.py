@@ -95,3 +95,18 @@ def test_a_submission_shipping_its_own_autograder_package_is_graded_by_the_real_
     results = run_autograder(gradescope_root, submission, cwd="submission")
     assert "fake grader" not in results["output"]
     assert results["score"] == 0 and results["tests"]
+
+
+def test_the_bundle_carries_the_course_secret(course_with_secret, tmp_path):
+    _, secret = course_with_secret
+    with zipfile.ZipFile(build_bundle(tmp_path / "autograder.zip")) as archive:
+        assert archive.read("course-secret").decode().strip() == secret
+
+
+def test_building_the_bundle_makes_a_course_secret_when_there_is_none(course_with_secret, tmp_path):
+    root, _ = course_with_secret
+    (root / "course-secret").unlink()
+    with zipfile.ZipFile(build_bundle(tmp_path / "autograder.zip")) as archive:
+        made = archive.read("course-secret").decode().strip()
+    assert len(made) == 64 and (root / "course-secret").read_text().strip() == made
+    assert (root / "course-secret").stat().st_mode & 0o077 == 0

@@ -276,3 +276,11 @@ def test_grading_the_release_quiz_is_refused_in_one_line(release, tmp_path):
     assert graded.returncode == 2 and "Traceback" not in graded.stderr
     assert graded.stderr == ("autograder: quizzes/week5.yaml: this is a student edition without answer keys; "
                              "grading needs the full quiz\n")
+
+
+def test_the_release_never_holds_the_course_secret(course_with_secret, tmp_path):
+    _, secret = course_with_secret
+    release = build_release(tmp_path / "release")
+    files = [path for path in release.rglob("*") if path.is_file()]
+    assert files and not [path for path in files if path.name == "course-secret"]
+    assert not [path for path in files if secret.encode() in path.read_bytes()]

@@ -17,7 +17,7 @@ from .._errors import UserError
 from ..grading import failed_result, grade_submission
 
 
-def grade_job(path: str, student: str, parts: list[str] | None, seed: int, quiz: str | None = None) -> dict:
+def grade_job(path: str, student: str, parts: list[str] | None, seed: int | None, quiz: str | None = None) -> dict:
     """Grade one submission (and, with a quiz, its answers file).
 
     Returns {"result": GradingResult.to_dict(), "report": HTML text or None,

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import UserError
-from ..course import grading_settings
+from ..course import course_root, course_secret, grading_settings
 from ..grading.boundary import IsolationMode, choose_mode, close_to_other_users
 from ..results import GradingResult
 from ._discover import Entry, discover
@@ -37,7 +37,7 @@ from ._state import BatchState, grader_fingerprint, submission_fingerprint
 @dataclass
 class BatchSettings:
     parts: list[str] | None = None
-    seed: int = 0
+    seed: int | None = None   # None: each submission's own seed, from its content and the course secret
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     dask: str | None = None
     progress: bool = True
@@ -113,7 +113,10 @@ class _Outputs:
 
 def _settings_fingerprint(settings: BatchSettings) -> str:
     quiz = hashlib.sha256(settings.quiz.read_bytes()).hexdigest() if settings.quiz else None
-    payload = json.dumps({"parts": settings.parts, "seed": settings.seed, "quiz": quiz, "grader": grader_fingerprint()})
+    secret = course_secret(course_root(), create=True)   # made here once, before any job needs it
+    keyed_by = hashlib.sha256(b"course secret fingerprint\0" + secret).hexdigest() if secret else None
+    payload = json.dumps({"parts": settings.parts, "seed": settings.seed, "quiz": quiz, "secret": keyed_by,
+                          "grader": grader_fingerprint()})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from .. import __version__
 from .._errors import UserError
 from .._untrusted import readable_name
-from ..course import VISIBILITIES, Part, course_root, load_parts, reference_available
+from ..course import VISIBILITIES, Part, course_root, course_secret, load_parts, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._plugin import run_suites
 from ._rootcause import attribute_root_causes
-from ._submission import locate, make_scratch, student_id_for
+from ._seed import part_digest, part_seed
+from ._submission import Submission, locate, make_scratch, student_id_for
 from .boundary import GradingSession, IsolationMode, choose_mode, close_to_other_users, describe
 
 
@@ -49,13 +50,16 @@ def failed_result(submission: str | Path, reason: str, part_names: list[str] | N
                          parts=[not_submitted(part, reason, visible_only) for part in load_parts(part_names)])
 
 
-def grade_submission(path: str | Path, part_names: list[str] | None = None, seed: int = 0,
+def grade_submission(path: str | Path, part_names: list[str] | None = None, seed: int | None = None,
                      student: str | None = None, visible_only: bool = False) -> GradingResult:
     """Grade one submission (folder, .zip or .py file).
 
     part_names limits grading to some parts; visible_only runs only the visible
-    examples (the student's self-check).  Raises UserError only when the
-    submission cannot be read at all; every other failure is inside the result.
+    examples (the student's self-check).  The hidden tests of each part draw
+    their inputs from `seed` when given, else from that part's own seed, derived
+    from its graded files and the course secret (see `_seed`); each part's
+    result records the seed it used.  Raises UserError only when the submission
+    cannot be read at all; every other failure is inside the result.
     """
     started = time.perf_counter()
     parts = load_parts(part_names)
@@ -80,7 +84,16 @@ def grade_submission(path: str | Path, part_names: list[str] | None = None, seed
     return result
 
 
-def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool, result: GradingResult) -> None:
+def seeds_for(submission: Submission, parts: list[Part], seed: int | None) -> dict[str, int]:
+    """part name → the seed of its hidden inputs: the given seed, else one derived from the part's graded files."""
+    if seed is not None:
+        return {part.name: seed for part in parts}
+    secret = course_secret(course_root(), create=True)
+    return {part.name: part_seed(secret, part.name, part_digest(submission, part.name)) for part in parts}
+
+
+def _grade_located(submission: Submission, parts: list[Part], seed: int | None, visible_only: bool,
+                   result: GradingResult) -> None:
     graded = [part for part in parts if submission.has_part(part.name)]
     for part in parts:
         if part not in graded:
@@ -95,13 +108,14 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
     make_scratch(submission)
     present = set(submission.modules)
     expectations = ReferenceExpectations(graded) if reference_available() else ExpectedValues(graded)
+    seeds = {} if visible_only else seeds_for(submission, graded, seed)   # the visible examples use none
     session = GradingSession(submission.scratch, graded, present, mode, expectations.parameter_names())
     session.start()
     try:
         tests = run_examples(session, graded, expectations)
         local_only: set[str] = set()
         if not visible_only:
-            plugin = run_suites(session, graded, seed)
+            plugin = run_suites(session, graded, seeds)
             if plugin.problems:
                 raise RuntimeError("suites do not match the manifests: " + "; ".join(plugin.problems))
             tests += plugin.results
@@ -123,7 +137,7 @@ def _grade_located(submission, parts: list[Part], seed: int, visible_only: bool,
             max_points, not_run = _example_points(part), part.points - _example_points(part)
             note = (note + " " if note else "") + f"The hidden tests ({not_run:g} points) were not run."
         result.parts.append(PartResult(name=part.name, title=part.title, note=note, max_points=max_points,
-                                       tests=part_tests, not_run_points=not_run))
+                                       tests=part_tests, not_run_points=not_run, seed=seeds.get(part.name)))
     result.parts.sort(key=lambda part: order[part.name])
     _apply_visibility(result, parts)
 

@@ -50,10 +50,10 @@ def feedback_for_call_error(error: StudentCallError) -> Feedback:
 class GradingPlugin:
     """Registered with pytest.main(plugins=[...]) for one submission."""
 
-    def __init__(self, session: GradingSession, parts: list[Part], seed: int):
+    def __init__(self, session: GradingSession, parts: list[Part], seeds: dict[str, int]):
         self.session = session
         self.parts = {part.name: part for part in parts}
-        self.seed = seed
+        self.seeds = seeds   # part name → the seed of its hidden inputs
         self.results: list[TestResult] = []
         self.problems: list[str] = []   # suites that do not fit the manifests: bugs of ours
         self.local_only: set[str] = set()   # ids of tests marked grades(..., root_cause=False)
@@ -76,8 +76,8 @@ class GradingPlugin:
 
     @pytest.fixture
     def rng(self, request):
-        """A generator seeded by the run's seed and the test's name: same submission, same inputs."""
-        return np.random.default_rng([self.seed, zlib.crc32(request.node.name.encode())])
+        """A generator seeded by the part's seed and the test's name: same submission, same inputs."""
+        return np.random.default_rng([self.seeds[request.node.path.parent.name], zlib.crc32(request.node.name.encode())])
 
     # -- collection -----------------------------------------------------------------
     def _function_of(self, item) -> FunctionSpec | None:
@@ -213,9 +213,9 @@ _UNUSED_PLUGINS = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisa
                    "setupplan", "nose")
 
 
-def run_suites(session: GradingSession, parts: list[Part], seed: int) -> GradingPlugin:
-    """Run the hidden suites of the given parts in this process; return the plugin with its results."""
-    plugin = GradingPlugin(session, parts, seed)
+def run_suites(session: GradingSession, parts: list[Part], seeds: dict[str, int]) -> GradingPlugin:
+    """Run the hidden suites of the given parts (seeds: part name → seed) in this process; return the plugin."""
+    plugin = GradingPlugin(session, parts, seeds)
     files = [str(path) for part in parts for path in sorted((SUITES / part.name).glob("test_*.py"))]
     if not files:
         return plugin

@@ -3,14 +3,18 @@
 Gradescope unpacks the zip into /autograder/source, runs setup.sh once to build
 its image, then runs run_autograder for each submission, which must write
 /autograder/results/results.json.  The bundle holds the whole course (package,
-assignments, reference, quizzes), so nothing is fetched at grading time.
+assignments, reference, quizzes), so nothing is fetched at grading time, and the
+course secret (`course-secret`, made now if the course has none), so that
+Gradescope draws each submission's hidden inputs as a local `autograder grade`
+of the same files does.
 """
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
-from ..course import course_root
+from .._errors import UserError
+from ..course import SECRET_FILE, course_root, course_secret
 
 FILES = Path(__file__).resolve().parent / "gradescope_files"
 _COURSE_FOLDERS = ("autograder", "assignments", "reference", "quizzes")
@@ -30,6 +34,9 @@ def _course_files(root: Path):
 def build_bundle(output: Path) -> Path:
     """Write the Gradescope autograder zip; returns its path."""
     root = course_root()
+    secret = course_secret(root, create=True)
+    if secret is None:
+        raise UserError("cannot make the course secret here (is the course folder read-only?)", root / SECRET_FILE)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
@@ -40,4 +47,5 @@ def build_bundle(output: Path) -> Path:
             bundle.writestr(info, (FILES / name).read_bytes())
         for path, name in _course_files(root):
             bundle.write(path, name)
+        bundle.writestr(SECRET_FILE, secret + b"\n")
     return output

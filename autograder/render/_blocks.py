@@ -6,6 +6,17 @@ from dataclasses import dataclass
 from ..results import GradingResult, TestResult
 
 
+def seeds_line(result: GradingResult) -> str:
+    """"Hidden test inputs: ... seeds nn 123, scaling 456 ..." for a result whose hidden tests ran, else ""."""
+    seeds = [f"{part.name} {part.seed}" for part in result.parts if part.seed is not None]
+    if not seeds:
+        return ""
+    if result.seed is not None:
+        return f"Hidden test inputs: drawn from the seed given for this grading ({result.seed})."
+    return (f"Hidden test inputs: drawn for these very files (seeds: {', '.join(seeds)}); "
+            "the same files always get the same inputs, a changed file gets new ones.")
+
+
 def detail_blocks(test: TestResult) -> list[tuple[str, str]]:
     """(label, text) of a visible example's input and expected value, or a quiz question's blocks.
 

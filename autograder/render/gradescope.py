@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from ..results import PASSED, GradingResult, PartResult, TestResult
-from ._blocks import detail_blocks, import_problems
+from ._blocks import detail_blocks, import_problems, seeds_line
 
 
 def _test_output(test: TestResult) -> str:
@@ -59,6 +59,8 @@ def gradescope_results(result: GradingResult) -> dict:
         output_lines += [f"  [{problem.part}] {problem.message} ({problem.tests} test{'s' if problem.tests > 1 else ''} "
                          "failed because of it)" for problem in problems]
     output_lines += summary
+    if seeds_line(result):
+        output_lines.append(seeds_line(result))
     return {
         "score": round(result.score, 4),
         "max_score": round(result.max_score, 4),

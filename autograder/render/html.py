@@ -43,7 +43,7 @@ from ..results import (
     PartResult,
     TestResult,
 )
-from ._blocks import ImportProblem, detail_blocks, import_problems, is_blocked
+from ._blocks import ImportProblem, detail_blocks, import_problems, is_blocked, seeds_line
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -240,7 +240,8 @@ def render_html(result: GradingResult, visible_only: bool = False) -> str:
     script = environment.get_template("report.js.j2").render()
     heading = "Self-check (visible examples only)" if visible_only else "Grade report"
     return environment.get_template("report.html.j2").render(
-        report=_report_view(result), heading=heading, script=Markup(script), script_hash=csp_hash(script))
+        report=_report_view(result), heading=heading, seeds=seeds_line(result), script=Markup(script),
+        script_hash=csp_hash(script))
 
 
 @functools.lru_cache(maxsize=1)

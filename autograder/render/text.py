@@ -4,7 +4,7 @@ from __future__ import annotations
 import textwrap
 
 from ..results import EXAMPLE, PASSED, QUESTION, GradingResult, PartResult, TestResult
-from ._blocks import import_problems, is_blocked
+from ._blocks import import_problems, is_blocked, seeds_line
 
 
 def _points(value: float) -> str:
@@ -78,6 +78,8 @@ def render_text(result: GradingResult, visible_only: bool = False) -> str:
                       "did not load are not listed one by one: see the top."]
     if visible_only:
         lines += ["", check_summary(result)]
+    if seeds_line(result):
+        lines += ["", seeds_line(result)]
     return "\n".join(lines).rstrip() + "\n"
 
 
