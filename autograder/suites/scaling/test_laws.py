@@ -21,10 +21,10 @@ def near(rng, value: float, decades: float = 0.5) -> float:
 
 
 @grades("laws.kaplan_loss")
-@pytest.mark.parametrize("scale", [1e8, 1e9, 7e10, 8.8e13])
-def test_kaplan_loss_with_the_default_fit(student, ref, rng, scale):
+@pytest.mark.parametrize("N_around", [1e8, 1e9, 7e10, 8.8e13])
+def test_kaplan_loss_with_the_default_fit(student, ref, rng, N_around):
     """kaplan_loss(N) = (N_c / N)^α_N with N_c = 8.8e13 and α_N = 0.076"""
-    N = near(rng, scale)
+    N = near(rng, N_around)
     expect(student.laws.kaplan_loss(N), ref.laws.kaplan_loss(N), call="kaplan_loss(N)", inputs={"N": N},
            mistakes_if={"kaplan_ratio_inverted": lambda got: matches(got, (N / 8.8e13) ** 0.076)})
 
