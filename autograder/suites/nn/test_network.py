@@ -265,10 +265,24 @@ def test_collapse_linear_equals_two_linear_layers(student, ref, calls, rng):
                         or matches(got[1], b2 + b1[:2])})
 
 
+def epoch_shape(rng, case: str) -> tuple[int, int]:
+    """(n_samples, batch_size) of one kind, drawn per submission: the kinds are the edge cases, not the numbers."""
+    batch_size = int(rng.integers(2, 65))
+    batches = int(rng.integers(2, 40))
+    n_samples = {"a multiple": batch_size * batches, "one over a multiple": batch_size * batches + 1,
+                 "a remainder": batch_size * batches + int(rng.integers(1, batch_size)),
+                 "fewer than one batch": int(rng.integers(1, batch_size)), "none": 0}[case]
+    return n_samples, batch_size
+
+
+EPOCH_CASES = ["a multiple", "one over a multiple", "a remainder", "fewer than one batch", "none"]
+
+
 @grades("network.iterations_per_epoch")
-@pytest.mark.parametrize("n_samples, batch_size", [(1000, 50), (10, 4), (8, 4), (0, 5), (3, 10), (1001, 50)])
-def test_iterations_per_epoch(student, n_samples, batch_size):
+@pytest.mark.parametrize("n_samples_is", EPOCH_CASES + ["a remainder, again"])
+def test_iterations_per_epoch(student, rng, n_samples_is):
     """iterations_per_epoch is ceil(n_samples / batch_size)"""
+    n_samples, batch_size = epoch_shape(rng, n_samples_is.removesuffix(", again"))
     expected = -(-n_samples // batch_size)
     expect(student.network.iterations_per_epoch(n_samples, batch_size), expected,
            call="iterations_per_epoch(n_samples, batch_size)", inputs={"n_samples": n_samples, "batch_size": batch_size},
@@ -278,15 +292,16 @@ def test_iterations_per_epoch(student, n_samples, batch_size):
 
 
 @grades("network.iterations_per_epoch", weight=0.5)
-def test_iterations_per_epoch_returns_an_int(student):
+def test_iterations_per_epoch_returns_an_int(student, rng):
     """iterations_per_epoch returns an int, as range() needs (np.ceil gives a float)"""
-    got = student.network.iterations_per_epoch(10, 4)
+    n_samples, batch_size = epoch_shape(rng, "a remainder")
+    got = student.network.iterations_per_epoch(n_samples, batch_size)
     integer_array = isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "iu"
     if isinstance(got, bool) or not (isinstance(got, int) or integer_array):
         fail("iterations_per_epoch(n_samples, batch_size) should return an int (the docstring's type; range() "
              f"and list indices need one), but it returned {show(got)} of type {type(got).__name__}. "
-             "Use -(-n // b) or int(math.ceil(n / b)).", inputs={"n_samples": 10, "batch_size": 4},
-             expected="3", got=show(got))
+             "Use -(-n // b) or int(math.ceil(n / b)).", inputs={"n_samples": n_samples, "batch_size": batch_size},
+             expected=str(-(-n_samples // batch_size)), got=show(got))
 
 
 def _joined(batches: list[np.ndarray]) -> np.ndarray:
@@ -308,12 +323,14 @@ def _batches(got, call, inputs):
 
 
 @grades("network.minibatch_indices", weight=2)
-@pytest.mark.parametrize("n_samples, batch_size", [(10, 4), (8, 4), (5, 5), (0, 3)])
-def test_minibatches_cover_every_index_once(student, n_samples, batch_size):
+@pytest.mark.parametrize("n_samples_is", ["a remainder", "a multiple", "fewer than one batch", "none"])
+def test_minibatches_cover_every_index_once(student, rng, n_samples_is):
     """minibatch_indices cuts one permutation into ceil(n / batch) batches, only the last smaller"""
     call = "minibatch_indices(n_samples, batch_size, rng)"
-    inputs = {"n_samples": n_samples, "batch_size": batch_size, "rng": GeneratorSeed(7)}
-    batches = _batches(student.network.minibatch_indices(n_samples, batch_size, GeneratorSeed(7)), call, inputs)
+    n_samples, batch_size = epoch_shape(rng, n_samples_is)
+    seed = GeneratorSeed(int(rng.integers(0, 2**31)))
+    inputs = {"n_samples": n_samples, "batch_size": batch_size, "rng": seed}
+    batches = _batches(student.network.minibatch_indices(n_samples, batch_size, seed), call, inputs)
     sizes = [len(batch) for batch in batches]
     expected_sizes = [batch_size] * (n_samples // batch_size) + ([n_samples % batch_size] if n_samples % batch_size else [])
     together = np.concatenate(batches) if batches else np.array([], dtype=int)
@@ -328,13 +345,16 @@ def test_minibatches_cover_every_index_once(student, n_samples, batch_size):
 
 
 @grades("network.minibatch_indices")
-def test_minibatches_are_shuffled_with_the_given_rng(student):
+def test_minibatches_are_shuffled_with_the_given_rng(student, rng):
     """minibatch_indices shuffles, and the same rng seed gives the same batches"""
     call = "minibatch_indices(n_samples, batch_size, rng)"
-    inputs = {"n_samples": 12, "batch_size": 5, "rng": GeneratorSeed(3)}
-    first, again, other = (_joined(_batches(student.network.minibatch_indices(12, 5, GeneratorSeed(seed)), call, inputs))
-                           for seed in (3, 3, 4))
-    if np.array_equal(first, np.arange(12)) and np.array_equal(other, np.arange(12)):
+    n_samples, batch_size = epoch_shape(rng, "a remainder")
+    one, two = (int(seed) for seed in rng.choice(2**31, size=2, replace=False))
+    inputs = {"n_samples": n_samples, "batch_size": batch_size, "rng": GeneratorSeed(one)}
+    first, again, other = (_joined(_batches(student.network.minibatch_indices(n_samples, batch_size,
+                                                                              GeneratorSeed(seed)), call, inputs))
+                           for seed in (one, one, two))
+    if np.array_equal(first, np.arange(n_samples)) and np.array_equal(other, np.arange(n_samples)):
         fail(f"{call} returned the indices in their original order: the data must be shuffled.",
              inputs=inputs, got=first, mistake="batches_not_shuffled")
     if not np.array_equal(first, again):
