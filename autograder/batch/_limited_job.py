@@ -49,7 +49,7 @@ def died_reason(exit_status: int | None) -> str:
     return f"the grading process died on this submission (exit status {exit_status}; over {mebibytes} MiB?)"
 
 
-def run_within_limits(path: str, student: str, parts: list[str] | None, seed: int, quiz: str | None = None,
+def run_within_limits(path: str, student: str, parts: list[str] | None, seed: int | None, quiz: str | None = None,
                       job_function: str = GRADE_JOB) -> dict | str:
     """Run job_function ("module:name", grade_job's arguments) in a fresh limited interpreter.
 
