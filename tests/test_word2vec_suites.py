@@ -247,6 +247,14 @@ _reference_train_cbow = train_cbow
 def train_cbow(ids, vocab_size, dim, window, epochs, lr, seed):
     return _reference_train_cbow(ids, vocab_size, dim, window, epochs, lr, None)   # a fresh seed every call
 '''),
+    "train_made_up_losses": ("train", '''
+_reference_train_skipgram = train_skipgram
+
+
+def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    W_in, W_out, losses = _reference_train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed)
+    return W_in, W_out, [losses[0] * 0.7 ** epoch for epoch in range(epochs)]   # falling, but not the real ones
+'''),
     "train_cbow_made_up_losses": ("train", '''
 _reference_train_cbow = train_cbow
 
@@ -311,9 +319,11 @@ ROUNDS = [
     (["train_losses_summed", "train_cbow_losses_summed"],
      ["test_train_skipgram_reports_the_mean_loss_per_pair", "test_train_cbow_reports_the_mean_loss_per_example"]),
     (["train_not_reproducible", "train_cbow_not_reproducible"],
-     ["test_train_skipgram_gives_the_same_result_for_the_same_seed",
+     ["test_train_skipgram_gives_the_same_result_for_the_same_seed_and_another_for_another",
       "test_train_cbow_gives_the_same_result_for_the_same_seed_and_another_for_another"]),
-    (["train_cbow_made_up_losses"], ["test_train_cbow_reports_the_loss_of_the_weights_it_returns"]),
+    (["train_made_up_losses", "train_cbow_made_up_losses"],
+     ["test_train_skipgram_reports_the_loss_of_the_weights_it_returns",
+      "test_train_cbow_reports_the_loss_of_the_weights_it_returns"]),
 ]
 
 
