@@ -151,9 +151,10 @@ def test_every_word2vec_mistake_has_a_mutation_test():
 def test_grading_the_reference_stays_fast(reference_result):
     """A loose guard against a training fixture grown by accident.
 
-    The sum was 1.0 to 1.6 s on a busy 2-core machine with both trainers' tests (the CBoW tests about 0.4 s of it).
+    The sum was 1.6 to 2.7 s on a 2-core machine at a load of 11 to 14 (before the skip-gram corpus was drawn per
+    grading, 1.4 to 3.0 s at the same time): the skip-gram tests 0.3 to 0.46 s of it, the CBoW tests 0.3 to 0.45 s.
     """
-    assert sum(test.duration for test in reference_result.tests()) < 2.5
+    assert sum(test.duration for test in reference_result.tests()) < 3.5
 
 
 # -- every hidden test can fail -------------------------------------------------------------------------------------
