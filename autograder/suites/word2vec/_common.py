@@ -13,7 +13,7 @@ from autograder.grading.checks import GradeFailure, diagnosis, fail, first_mista
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
 from autograder.grading.diagnose import Hints
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
-from autograder.suites.datasets import planted_topics_corpus, renamed_words
+from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
 
 T = TypeVar("T")
 
@@ -242,3 +242,28 @@ def check_seed(train: Callable, arguments: tuple, names: tuple, *, call: str, rn
         fail(f"{call} gave the same result for seed {seed} and seed {other_seed}. The initial values and the "
              "order of the examples should come from the seed.", inputs=described(other_seed),
              expected=f"another result than with seed = {seed}", got=show(other, 300))
+
+
+def check_reported_loss(losses, fit: float, bounds: tuple[float, float], *, call: str, over: str, step: str,
+                        inputs) -> None:
+    """Fail unless the reported last-epoch loss is within bounds (low, high) of fit, the loss of the returned weights.
+
+    over: what fit is the mean over ("pairs", "examples"); step: the function whose losses the epoch averages.
+    """
+    low, high = bounds
+    if not low * losses[-1] <= fit <= high * losses[-1]:
+        fail(f"{call} reports {losses[-1]:.4f} as the mean loss of its last epoch, but the W_in and W_out it "
+             f"returns have a mean loss of {fit:.4f} over the same {over}. The weights change during the epoch, "
+             f"so the two differ by a few percent, not more: report the mean of the losses that {step} returned "
+             "in the last epoch, and return the weights it trained.", inputs=inputs,
+             expected=f"losses[-1] between {fit / high:.4f} and {fit / low:.4f}", got=show(losses))
+
+
+def check_topics(W_in, topic_of_word, separation: float, typical: float, *, call: str, inputs) -> None:
+    """Fail unless words of the same planted topic are more similar than words of different ones, by separation."""
+    same, different = topic_separation(W_in, topic_of_word)
+    if not same - different > separation:
+        fail(f"After {call}, the mean cosine similarity of two words of the same topic is {same:.3f} and of "
+             f"two words of different topics {different:.3f}. Training should put the first clearly above the "
+             f"second (by more than {separation}); a correct trainer gets about {typical}.", inputs=inputs,
+             expected=f"same-topic similarity above {different + separation:.3f}", got=f"{same:.3f}")
