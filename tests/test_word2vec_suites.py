@@ -14,6 +14,7 @@
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from conftest import reference_as_submission
@@ -239,6 +240,14 @@ _reference_train_cbow = train_cbow
 def train_cbow(ids, vocab_size, dim, window, epochs, lr, seed):
     return _reference_train_cbow(ids, vocab_size, dim, window, epochs, lr, None)   # a fresh seed every call
 '''),
+    "train_made_up_losses": ("train", '''
+_reference_train_skipgram = train_skipgram
+
+
+def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    W_in, W_out, losses = _reference_train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed)
+    return W_in, W_out, [losses[0] * 0.7 ** epoch for epoch in range(epochs)]   # falling, but not the real ones
+'''),
     "train_cbow_made_up_losses": ("train", '''
 _reference_train_cbow = train_cbow
 
@@ -303,9 +312,11 @@ ROUNDS = [
     (["train_losses_summed", "train_cbow_losses_summed"],
      ["test_train_skipgram_reports_the_mean_loss_per_pair", "test_train_cbow_reports_the_mean_loss_per_example"]),
     (["train_not_reproducible", "train_cbow_not_reproducible"],
-     ["test_train_skipgram_gives_the_same_result_for_the_same_seed",
+     ["test_train_skipgram_gives_the_same_result_for_the_same_seed_and_another_for_another",
       "test_train_cbow_gives_the_same_result_for_the_same_seed_and_another_for_another"]),
-    (["train_cbow_made_up_losses"], ["test_train_cbow_reports_the_loss_of_the_weights_it_returns"]),
+    (["train_made_up_losses", "train_cbow_made_up_losses"],
+     ["test_train_skipgram_reports_the_loss_of_the_weights_it_returns",
+      "test_train_cbow_reports_the_loss_of_the_weights_it_returns"]),
 ]
 
 
@@ -352,3 +363,22 @@ def test_each_hidden_test_fails_when_its_function_is_broken(breaks, targets, tmp
     still_passing = [name for name in targets if outcome[name].passed]
     assert still_passing == []
     assert all(outcome[name].feedback.message for name in targets)
+
+
+def test_the_expected_skipgram_loss_of_the_suite_is_the_mean_of_sampled_losses():
+    """corpus_loss takes the expectation over the negatives exactly: it must equal the average of the reference's
+    loss over many draws of negatives (from the reference's sampler, never the pair's context word)."""
+    from autograder.course import load_reference
+    from autograder.suites.word2vec.test_train import corpus_loss
+
+    class Reference:
+        pairs, sampler = load_reference("word2vec", "pairs"), load_reference("word2vec", "sampler")
+
+    rng = np.random.default_rng(0)
+    ids, vocab_size, k = rng.integers(0, 6, size=30), 6, 2
+    W_in, W_out = rng.normal(0.0, 0.8, size=(vocab_size, 3)), rng.normal(0.0, 0.8, size=(vocab_size, 3))
+    loss = load_reference("word2vec", "losses").neg_sampling_loss_and_grad
+    sampler = Reference.sampler.NegativeSampler(np.bincount(ids, minlength=vocab_size), seed=1)
+    sampled = [loss(W_in[center], W_out[context], W_out[sampler.sample(k, exclude=context)])[0]
+               for _ in range(300) for center, context in Reference.pairs.skipgram_pairs(ids, 1)]
+    assert corpus_loss(Reference, W_in, W_out, ids, 1, k) == pytest.approx(np.mean(sampled), rel=0.01)

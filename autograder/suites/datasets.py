@@ -1,6 +1,8 @@
 """Synthetic data sets on which training functions are graded by their outcome."""
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 XOR_CENTERS = np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
@@ -17,6 +19,36 @@ def xor_blobs(n_samples: int, seed: int, spread: float = 0.35) -> tuple[np.ndarr
     blob = rng.integers(0, 4, n_samples)
     X = XOR_CENTERS[blob] + spread * rng.standard_normal((n_samples, 2))
     return X, XOR_LABELS[blob].astype(np.int64)
+
+
+class XorProblem:
+    """An XOR-like distribution moved by a rotation, a shift and a relabelling drawn from a generator.
+
+    The four blobs of xor_blobs are rotated by a random angle about the origin
+    and shifted by a random offset, and the classes are swapped or not at random,
+    so a network that was not trained on points of this distribution classifies
+    about half of them right.  relabelled() is the same distribution with the
+    classes swapped: no fixed network can classify both well.
+    """
+
+    def __init__(self, rng: np.random.Generator, spread: float = 0.35, max_shift: float = 0.5):
+        angle = rng.uniform(0.0, 2 * np.pi)
+        self.rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        self.shift = rng.uniform(-max_shift, max_shift, size=2)
+        self.swapped = bool(rng.integers(2))
+        self.spread = spread
+
+    def relabelled(self) -> XorProblem:
+        """The same distribution with the classes swapped (a copy)."""
+        other = copy.copy(self)
+        other.swapped = not self.swapped
+        return other
+
+    def draw(self, n_samples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """n_samples points: X (n_samples, 2) float64 and y (n_samples,) int64 of 0/1."""
+        blob = rng.integers(0, 4, n_samples)
+        X = XOR_CENTERS[blob] + self.spread * rng.standard_normal((n_samples, 2))
+        return X @ self.rotation.T + self.shift, (XOR_LABELS[blob] ^ int(self.swapped)).astype(np.int64)
 
 
 def planted_topics_corpus(seed: int, n_topics: int = 3, words_per_topic: int = 4,

@@ -5,18 +5,28 @@ matrix cannot go unnoticed, and batches of several examples, so a bias
 gradient that is not summed over the batch shows.  Gradients are checked
 against the reference and against central differences of the loss, in
 float64, with inputs kept away from the ReLU kink.
+
+train is graded by outcomes on data drawn from `rng`, so they change with the
+grading seed: an XOR-like problem rotated, shifted and relabelled at random, and
+the same problem with its classes swapped.  Every train test first checks that
+both runs classify held-out points of their problem, which no answer that does
+not depend on the data can do in both, so a stub or a constant return scores 0
+on all of them; the losses reported must also match the returned parameters.
+The feedback describes the problem but never shows its points.
 """
+import weakref
+
 import numpy as np
 import pytest
 
 from autograder.grading import StudentCallError
-from autograder.grading.checks import expect, fail, figure, matches, ratio
+from autograder.grading.checks import GradeFailure, expect, fail, figure, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, shape_of, show
 from autograder.grading.diagnose import Hints, Stage
 from autograder.grading.numeric import numerical_gradient, relative_error
 from autograder.results import Figure, Series
 from autograder.sandbox.protocol import GeneratorSeed
-from autograder.suites.datasets import xor_blobs
+from autograder.suites.datasets import XorProblem
 
 grades = pytest.mark.grades
 N, D, H = 5, 7, 3
@@ -375,55 +385,160 @@ def test_sgd_step_moves_against_the_gradient(student, ref, calls, rng):
         "gradient_ascent": lambda got: all(matches(got[k], params[k] + 0.1 * grads[k]) for k in params)})
 
 
-@grades("network.train", weight=2)
-def test_train_learns_xor(student, ref):
-    """train reaches at least 95% training accuracy on XOR-like data, and its loss falls"""
-    X, y = xor_blobs(200, seed=11)
-    settings = {"hidden": 16, "lr": 0.5, "epochs": 150, "batch_size": 20, "seed": 1}
-    inputs = {"X": "200 points in four clusters around (±1, ±1), class 1 where the signs differ", **settings}
-    got = student.network.train(X, y, **settings)
+# -- train ----------------------------------------------------------------------------------------------------------
+TRAIN_CALL = "train(X, y, hidden, lr, epochs, batch_size, seed)"
+SETTINGS = {"hidden": 16, "lr": 0.5, "epochs": 50, "batch_size": 20}   # 250 SGD steps per run
+N_TRAIN, N_HELD_OUT = 100, 400
+PARAM_SHAPES = {"W1": (2, SETTINGS["hidden"]), "b1": (SETTINGS["hidden"],), "W2": (SETTINGS["hidden"], 1), "b2": (1,)}
+# Measured over 150 drawn problems each, for the reference and the alternative of examples/submissions/full_marks:
+LEARNED = 0.95            # held-out accuracy: at least 0.98 (a network not trained on the problem: 0.5 on average)
+CONSISTENT = (0.6, 1.2)   # the BCE of the returned params on X over the reported last-epoch loss: 0.81 to 0.99
+FALLS = 0.5               # the last epoch's loss over the first: at most 0.07 (30 reference runs)
+RUNS = ("the problem", "the same problem relabelled")
+
+_fits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → the two checked runs, or the failure
+
+
+def described(seed: int, relabelled: bool = False, n_samples: int = N_TRAIN, settings=None) -> str:
+    """The inputs of a run on a drawn problem, for the feedback: its points are never shown."""
+    return (f"X: {n_samples} points of an XOR-like problem drawn afresh for each grading and not shown: four clusters "
+            "around the corners of a square, rotated and shifted at random, where opposite corners share a class; "
+            "y: their 0/1 labels" + (", the classes of the first run swapped" if relabelled else "") + "\n"
+            + ", ".join(f"{name} = {value}" for name, value in (settings or SETTINGS).items()) + f", seed = {seed}")
+
+
+def trained(got, inputs) -> tuple[dict, np.ndarray]:
+    """(params as float64, losses as float64) after checking the types and shapes of what train returned."""
     if not isinstance(got, (tuple, list)) or len(got) != 2 or not isinstance(got[0], dict):
-        fail("train(...) should return a pair (params, losses).", inputs=inputs, got=got)
-    params, losses = got
-    expected_keys = {"W1": (2, 16), "b1": (16,), "W2": (16, 1), "b2": (1,)}
-    for name, shape in expected_keys.items():
-        if name not in params or shape_of(params[name]) != shape:
-            fail(f"train returned params['{name}'] of shape {shape_of(params.get(name))}; expected {shape}.",
+        fail(f"{TRAIN_CALL} should return a pair (params, losses).", inputs=inputs, got=got)
+    params = {}
+    for name, shape in PARAM_SHAPES.items():
+        array = as_numeric_array(got[0].get(name))
+        if array is None or array.shape != shape:
+            fail(f"{TRAIN_CALL} returned params['{name}'] of shape {shape_of(got[0].get(name))}; expected {shape}.",
                  inputs=inputs)
-    curve = as_numeric_array(losses)
-    curve = curve.astype(np.float64) if curve is not None else np.array([])
-    if curve.shape == (settings["epochs"],) and np.all(np.isfinite(curve)):
-        figure(Figure(title="train: mean training loss per epoch", x_label="epoch", y_label="loss",
-                      series=[Series("your train", list(range(1, len(curve) + 1)), curve.tolist())]))
-    trained = {name: as_numeric_array(params[name]).astype(np.float64) for name in expected_keys}   # shapes checked
-    accuracy = float(np.mean(ref.network.predict(X, trained) == y))
-    if accuracy < 0.95:
-        flat = curve.shape == (settings["epochs"],) and np.all(np.isfinite(curve)) \
-            and np.ptp(curve) <= 1e-9 * max(1.0, abs(curve[0]))   # the same loss up to rounding: no update kept
-        fail(f"After training, your network classifies {accuracy:.0%} of the training points correctly; "
-             "at least 95% is expected. Check that each batch's forward, backward and update use the same "
-             "rows of X and y, and that the update subtracts the gradient."
-             + (f" Your loss is exactly {curve[0]:.6g} in every epoch: the weights never changed. Keep the "
-                "parameters that sgd_step returns." if flat else ""), inputs=inputs,
-             expected=">= 95%", got=f"{accuracy:.1%}")
-    if curve.shape != (settings["epochs"],):
-        fail(f"train should return one loss per epoch ({settings['epochs']} values), but returned "
-             f"{show(losses, 200)}.", inputs=inputs)
-    if not curve[-1] < curve[0]:
-        fail("train's losses do not fall from the first epoch to the last.", inputs=inputs, got=curve)
+        if not np.all(np.isfinite(array)):
+            fail(f"{TRAIN_CALL} returned params['{name}'] with nan or inf in it.", inputs=inputs, got=array)
+        params[name] = array.astype(np.float64)
+    losses = as_numeric_array(got[1])
+    if losses is None or losses.shape != (SETTINGS["epochs"],) or not np.all(np.isfinite(losses)):
+        fail(f"{TRAIN_CALL} should return one finite loss per epoch ({SETTINGS['epochs']} values), but returned "
+             f"{show(got[1], 200)}.", inputs=inputs)
+    return params, losses.astype(np.float64)
 
 
-@grades("network.train")
-def test_train_is_deterministic_for_a_seed(student):
-    """train gives the same weights twice for the same seed"""
-    X, y = xor_blobs(30, seed=3)
-    settings = {"hidden": 4, "lr": 0.1, "epochs": 3, "batch_size": 8, "seed": 5}
-    first = student.network.train(X, y, **settings)
-    second = student.network.train(X, y, **settings)
-    if compare(second, first) is not None:
+def fitted_runs(student, ref, calls, rng) -> list[dict]:
+    """The student's two runs, each checked to classify held-out points of the problem it was trained on.
+
+    The first run trains on an XOR-like problem drawn from rng, the second on
+    the same problem with its classes swapped; both are judged on the same
+    held-out points.  Any network that does not depend on y classifies them
+    right in one run exactly as often as wrong in the other, so a constant
+    answer fails here, and so every train test.  Made once per submission.
+    """
+    if student not in _fits:
+        try:
+            _fits[student] = check_runs(student, ref, calls, rng)
+        except (GradeFailure, StudentCallError) as failure:
+            _fits[student] = failure
+    found = _fits[student]
+    if isinstance(found, (GradeFailure, StudentCallError)):
+        raise found
+    return found
+
+
+def check_runs(student, ref, calls, rng) -> list[dict]:
+    problem = XorProblem(rng)
+    X_held_out, y_held_out = problem.draw(N_HELD_OUT, rng)
+    runs = []
+    for relabelled, drawn in ((False, problem), (True, problem.relabelled())):
+        X, y = drawn.draw(N_TRAIN, rng)
+        seed = int(rng.integers(2**31))
+        inputs = described(seed, relabelled)
+        got = student.network.train(X, y, **SETTINGS, seed=seed)
+        changed = list(calls.last.changed_arguments)
+        params, losses = trained(got, inputs)
+        labels = 1 - y_held_out if relabelled else y_held_out
+        accuracy = float(np.mean(ref.network.predict(X_held_out, params) == labels))
+        runs.append({"X": X, "y": y, "inputs": inputs, "params": params, "losses": losses, "changed": changed,
+                     "accuracy": accuracy})
+        if accuracy < LEARNED:
+            flat = np.ptp(losses) <= 1e-9 * max(1.0, abs(losses[0]))   # the same loss up to rounding: no update kept
+            fail(f"After {TRAIN_CALL} on {RUNS[relabelled]}, your network classifies {accuracy:.0%} of "
+                 f"{N_HELD_OUT} new points of the same problem correctly; at least {LEARNED:.0%} is expected (a "
+                 "correct train gets about 99%). The problem is drawn afresh, so the network must be learned from "
+                 "the X and y it is given. Check that each batch's forward, backward and update use the same rows "
+                 "of X and y, and that the update subtracts the gradient."
+                 + (f" Your loss is exactly {losses[0]:.6g} in every epoch: the weights never changed. Keep the "
+                    "parameters that sgd_step returns." if flat else ""),
+                 inputs=inputs, expected=f">= {LEARNED:.0%}", got=f"{accuracy:.1%}")
+    return runs
+
+
+@grades("network.train", weight=0.5)
+def test_train_returns_params_and_a_loss_per_epoch(student, ref, calls, rng):
+    """train returns trained params of the right shapes and one loss per epoch, and leaves X and y unchanged"""
+    for run in fitted_runs(student, ref, calls, rng):
+        if run["changed"]:
+            fail(f"{TRAIN_CALL} changed its argument {run['changed'][0]}. Leave X and y as they are; shuffle "
+                 "indices, or a copy.", inputs=run["inputs"], mistake="modifies_input")
+
+
+@grades("network.train", weight=2)
+def test_train_classifies_new_points_of_the_problem_it_learned(student, ref, calls, rng):
+    """train learns a drawn XOR-like problem and the same problem relabelled: 95% of held-out points right in both"""
+    runs = fitted_runs(student, ref, calls, rng)
+    epochs = [float(epoch) for epoch in range(1, SETTINGS["epochs"] + 1)]
+    figure(Figure(title="train: mean training loss per epoch", x_label="epoch", y_label="loss",
+                  series=[Series(f"your train on {RUNS[index]}", epochs, run["losses"].tolist())
+                          for index, run in enumerate(runs)]))
+
+
+@grades("network.train", weight=0.5)
+def test_train_loss_falls(student, ref, calls, rng):
+    """train's loss of the last epoch is well below that of the first"""
+    for run in fitted_runs(student, ref, calls, rng):
+        losses = run["losses"]
+        if not losses[-1] < FALLS * losses[0]:
+            fail(f"The loss of {TRAIN_CALL} did not fall to less than {FALLS:g} times that of the first epoch, "
+                 "while the network learned the problem: report the mean training loss of each epoch.",
+                 inputs=run["inputs"], expected=f"losses[-1] < {FALLS * losses[0]:.4g}", got=show(losses))
+
+
+@grades("network.train", weight=0.5)
+def test_train_reports_the_loss_of_the_params_it_returns(student, ref, calls, rng):
+    """train's last-epoch loss agrees with the BCE of the params it returns on the X and y it was given"""
+    low, high = CONSISTENT
+    for run in fitted_runs(student, ref, calls, rng):
+        last = float(run["losses"][-1])
+        fit = ref.network.bce_loss(ref.network.forward(run["X"], run["params"])[0], run["y"])
+        if not low * last - 1e-3 <= fit <= high * last + 1e-3:   # 1e-3: rounding of tiny losses
+            fail(f"{TRAIN_CALL} reports {last:.4f} as the mean loss of its last epoch, but the params it returns "
+                 f"have a mean BCE loss of {fit:.4f} on the same X and y. The weights change during the epoch, so "
+                 "the two differ a little, not more: report the mean of the batch losses of each epoch, and return "
+                 "the params you trained.", inputs=run["inputs"],
+                 expected=f"losses[-1] near {fit:.4f}", got=show(run["losses"]))
+
+
+@grades("network.train", weight=0.5)
+def test_train_gives_the_same_result_for_the_same_seed_and_another_for_another(student, ref, calls, rng):
+    """train run twice with the same seed gives the same weights, and with another seed other weights"""
+    fitted_runs(student, ref, calls, rng)
+    X, y = XorProblem(rng).draw(30, rng)
+    settings = {"hidden": 4, "lr": 0.1, "epochs": 3, "batch_size": 8}
+    seed = int(rng.integers(2**31))
+    inputs = described(seed, n_samples=len(X), settings=settings)
+    first = student.network.train(X, y, **settings, seed=seed)
+    second = student.network.train(X, y, **settings, seed=seed)
+    if compare(second, first, rtol=0, atol=0) is not None:
         fail("train returned different results for the same seed: draw the initial weights and the shuffles "
              "from np.random.default_rng(seed), not from np.random's global state.",
-             inputs=settings, mistake="ignores_given_rng")
+             inputs=inputs, mistake="ignores_given_rng")
+    other_seed = seed + 1 + int(rng.integers(1000))
+    if matches(student.network.train(X, y, **settings, seed=other_seed), first, rtol=0, atol=0):
+        fail(f"train gave the same result for seed {seed} and seed {other_seed}. The initial weights and the "
+             "order of the batches should come from the seed.",
+             inputs=described(other_seed, n_samples=len(X), settings=settings))
 
 
 @grades("network.predict")

@@ -1,14 +1,21 @@
 """Helpers shared by the word2vec suites (not a test file: the grader collects test_*.py only)."""
 from __future__ import annotations
 
+import weakref
 from collections import Counter
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
-from autograder.grading.checks import diagnosis, fail, first_mistake, matches
+from autograder.grading import StudentCallError
+from autograder.grading.checks import GradeFailure, diagnosis, fail, first_mistake, matches
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
 from autograder.grading.diagnose import Hints
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
+from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
+
+T = TypeVar("T")
 
 
 def non_finite(value) -> bool:
@@ -157,3 +164,106 @@ def multiset_difference(got: list, expected: list, fmt=str) -> str:
     if extra:
         parts.append(f"unexpected {sum(extra.values())}: {listed(extra)}")
     return "; ".join(parts)
+
+
+# -- the trainers' runs on planted corpora ---------------------------------------------------------------------------
+def planted_corpus(rng, topics: dict, settings: str) -> dict:
+    """A planted-topics corpus with its word ids renamed, and a training seed, drawn from rng.
+
+    topics: the keyword arguments of planted_topics_corpus but its seed; settings: the trainer's other arguments,
+    for the feedback.  Returns ids (n,) int64, topic_of_word (V,) int64, seed: int and inputs: the text that
+    describes them in the feedback, which never lists the ids.
+    """
+    ids, topic_of_word = planted_topics_corpus(int(rng.integers(2**32)), **topics)
+    ids, topic_of_word = renamed_words(ids, topic_of_word, rng)
+    seed = int(rng.integers(2**31))
+    described = (f"ids: {len(ids)} word ids, drawn afresh for each grading and not shown: "
+                 f"{topics['n_topics']} planted topics of {topics['words_per_topic']} words each (words of one topic "
+                 f"fill stretches of {topics['sentence_length']} words), the word ids shuffled\n"
+                 f"{settings}, seed = {seed}")
+    return {"ids": ids, "topic_of_word": topic_of_word, "seed": seed, "inputs": described}
+
+
+def once_per_submission(cache: weakref.WeakKeyDictionary, student, make: Callable[[], T]) -> T:
+    """make()'s result for this submission, made at its first use; a failure or crash is kept and raised again."""
+    if student not in cache:
+        try:
+            cache[student] = make()
+        except (GradeFailure, StudentCallError) as failure:
+            cache[student] = failure
+    found = cache[student]
+    if isinstance(found, (GradeFailure, StudentCallError)):
+        raise found
+    return found
+
+
+def trained_embeddings(got, *, call: str, vocab_size: int, dim: int, epochs: int, inputs) -> tuple:
+    """(W_in, W_out, losses) as float64 after checking the types and shapes of what a trainer returned."""
+    if not isinstance(got, (tuple, list)) or len(got) != 3:
+        fail(f"{call} should return a tuple (W_in, W_out, losses), but it returned {show(got, 200)}.", inputs=inputs)
+    W_in, W_out, losses = (as_numeric_array(item) for item in got)
+    for name, matrix, item in (("W_in", W_in, got[0]), ("W_out", W_out, got[1])):
+        if matrix is None or matrix.shape != (vocab_size, dim):
+            fail(f"{call} returned {name} of shape {None if matrix is None else matrix.shape}; it should be "
+                 f"(vocab_size, dim) = {(vocab_size, dim)}.", inputs=inputs, got=show(item))
+        if non_finite(matrix):
+            fail(f"{call} returned {name} with nan or inf in it.", inputs=inputs, got=show(matrix))
+    if losses is None or losses.shape != (epochs,) or non_finite(losses):
+        fail(f"{call} should return losses as a list of {epochs} finite numbers, one per epoch.",
+             inputs=inputs, got=show(got[2]))
+    assert W_in is not None and W_out is not None   # checked above: fail() does not return
+    return W_in.astype(np.float64), W_out.astype(np.float64), losses.astype(np.float64)
+
+
+def check_seed(train: Callable, arguments: tuple, names: tuple, *, call: str, rng) -> None:
+    """Fail unless train(*arguments, seed) gives the same result twice and another with another seed.
+
+    arguments: every argument but the seed (the last one), with names their names, for the feedback.
+    """
+    seed = int(rng.integers(2**31))
+
+    def described(seed):
+        return "\n".join([f"ids = np.array({np.asarray(arguments[0]).tolist()})"] + [
+            f"{name} = {value}" for name, value in zip(names[1:], arguments[1:] + (seed,))])
+
+    first, second = (train(*arguments, seed) for _ in range(2))
+    if isinstance(first, (tuple, list)) and isinstance(second, (tuple, list)) and len(first) == len(second) == 3:
+        mismatch = next(filter(None, (compare(b, a, where=f"{name} of the second run", rtol=0, atol=0) for name, a, b
+                                      in zip(("W_in", "W_out", "losses"), first, second))), None)
+    else:
+        mismatch = compare(second, first, where="the second run's result", rtol=0, atol=0)
+    if mismatch is not None:
+        fail(f"Two calls of {call} with the same arguments and seed gave different results: "
+             f"{mismatch.problem}.", inputs=described(seed), expected=mismatch.expected + "  (the first run)",
+             got=mismatch.got, mistake="train_not_reproducible")
+    other_seed = seed + 1 + int(rng.integers(1000))
+    other = train(*arguments, other_seed)
+    if matches(other, first, rtol=0, atol=0):
+        fail(f"{call} gave the same result for seed {seed} and seed {other_seed}. The initial values and the "
+             "order of the examples should come from the seed.", inputs=described(other_seed),
+             expected=f"another result than with seed = {seed}", got=show(other, 300))
+
+
+def check_reported_loss(losses, fit: float, bounds: tuple[float, float], *, call: str, over: str, step: str,
+                        inputs) -> None:
+    """Fail unless the reported last-epoch loss is within bounds (low, high) of fit, the loss of the returned weights.
+
+    over: what fit is the mean over ("pairs", "examples"); step: the function whose losses the epoch averages.
+    """
+    low, high = bounds
+    if not low * losses[-1] <= fit <= high * losses[-1]:
+        fail(f"{call} reports {losses[-1]:.4f} as the mean loss of its last epoch, but the W_in and W_out it "
+             f"returns have a mean loss of {fit:.4f} over the same {over}. The weights change during the epoch, "
+             f"so the two differ by a few percent, not more: report the mean of the losses that {step} returned "
+             "in the last epoch, and return the weights it trained.", inputs=inputs,
+             expected=f"losses[-1] between {fit / high:.4f} and {fit / low:.4f}", got=show(losses))
+
+
+def check_topics(W_in, topic_of_word, separation: float, typical: float, *, call: str, inputs) -> None:
+    """Fail unless words of the same planted topic are more similar than words of different ones, by separation."""
+    same, different = topic_separation(W_in, topic_of_word)
+    if not same - different > separation:
+        fail(f"After {call}, the mean cosine similarity of two words of the same topic is {same:.3f} and of "
+             f"two words of different topics {different:.3f}. Training should put the first clearly above the "
+             f"second (by more than {separation}); a correct trainer gets about {typical}.", inputs=inputs,
+             expected=f"same-topic similarity above {different + separation:.3f}", got=f"{same:.3f}")

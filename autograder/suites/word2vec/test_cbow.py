@@ -21,19 +21,23 @@ import weakref
 import numpy as np
 import pytest
 
-from autograder.grading import StudentCallError
-from autograder.grading.checks import GradeFailure, expect, fail, figure, matches, ratio
+from autograder.grading.checks import expect, fail, figure, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, show
 from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
-from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
 from autograder.suites.word2vec._common import (
     check_against_central_differences,
     check_inputs_kept,
+    check_reported_loss,
+    check_seed,
+    check_topics,
     expect_items,
     first_mistake,
     loss_of,
     non_finite,
+    once_per_submission,
+    planted_corpus,
+    trained_embeddings,
 )
 
 grades = pytest.mark.grades
@@ -253,50 +257,19 @@ SEES_THE_CENTER = 0.93           # last loss / log V on random text: at least 0.
 _runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → (corpus, result or error, arguments changed)
 
 
-def planted_corpus(rng) -> dict:
-    """A planted-topics corpus with its word ids renamed, and a training seed, drawn from rng."""
-    ids, topic_of_word = planted_topics_corpus(int(rng.integers(2**32)), **TOPICS)
-    ids, topic_of_word = renamed_words(ids, topic_of_word, rng)
-    seed = int(rng.integers(2**31))
-    described = (f"ids: {len(ids)} word ids, drawn afresh for each grading and not shown: "
-                 f"{TOPICS['n_topics']} planted topics of {TOPICS['words_per_topic']} words each (words of one topic "
-                 f"fill stretches of {TOPICS['sentence_length']} words), the word ids shuffled\n"
-                 f"vocab_size = {V}, dim = {DIM}, window = {WINDOW}, epochs = {EPOCHS}, lr = {LR}, seed = {seed}")
-    return {"ids": ids, "topic_of_word": topic_of_word, "seed": seed, "inputs": described}
-
-
 def planted_run(student, calls, rng) -> tuple:
-    """(corpus, result) of the student's run on a planted corpus, made once per submission."""
-    if student not in _runs:
-        corpus = planted_corpus(rng)
-        try:
-            got = student.train.train_cbow(corpus["ids"].copy(), V, DIM, WINDOW, EPOCHS, LR, corpus["seed"])
-            _runs[student] = (corpus, got, list(calls.last.changed_arguments))
-        except StudentCallError as error:
-            _runs[student] = (corpus, error, [])
-    corpus, got, changed = _runs[student]
-    if isinstance(got, StudentCallError):
-        raise got
-    return corpus, got, changed
+    """(corpus, result, arguments changed) of the student's run on a planted corpus, made once per submission."""
+    def run():
+        corpus = planted_corpus(rng, TOPICS, f"vocab_size = {V}, dim = {DIM}, window = {WINDOW}, epochs = {EPOCHS}, "
+                                             f"lr = {LR}")
+        got = student.train.train_cbow(corpus["ids"].copy(), V, DIM, WINDOW, EPOCHS, LR, corpus["seed"])
+        return corpus, got, list(calls.last.changed_arguments)
+    return once_per_submission(_runs, student, run)
 
 
 def trained(got, *, vocab_size, dim, epochs, inputs) -> tuple:
     """(W_in, W_out, losses) as float64 after checking the types and shapes of what train_cbow returned."""
-    if not isinstance(got, (tuple, list)) or len(got) != 3:
-        fail(f"{TRAIN_CALL} should return a tuple (W_in, W_out, losses), but it returned {show(got, 200)}.",
-             inputs=inputs)
-    W_in, W_out, losses = (as_numeric_array(item) for item in got)
-    for name, matrix, item in (("W_in", W_in, got[0]), ("W_out", W_out, got[1])):
-        if matrix is None or matrix.shape != (vocab_size, dim):
-            fail(f"{TRAIN_CALL} returned {name} of shape {None if matrix is None else matrix.shape}; it should be "
-                 f"(vocab_size, dim) = {(vocab_size, dim)}.", inputs=inputs, got=show(item))
-        if non_finite(matrix):
-            fail(f"{TRAIN_CALL} returned {name} with nan or inf in it.", inputs=inputs, got=show(matrix))
-    if losses is None or losses.shape != (epochs,) or non_finite(losses):
-        fail(f"{TRAIN_CALL} should return losses as a list of {epochs} finite numbers, one per epoch.",
-             inputs=inputs, got=show(got[2]))
-    assert W_in is not None and W_out is not None   # checked above: fail() does not return
-    return W_in.astype(np.float64), W_out.astype(np.float64), losses.astype(np.float64)
+    return trained_embeddings(got, call=TRAIN_CALL, vocab_size=vocab_size, dim=dim, epochs=epochs, inputs=inputs)
 
 
 def corpus_loss(ref, W_in, W_out, ids, window) -> float:
@@ -315,15 +288,7 @@ def fitted_run(student, ref, calls, rng) -> tuple:
     Fails unless the returned weights fit the planted corpus clearly better than untrained ones: weights
     that were not learned from this corpus cannot, since its ids are renamed at random for each grading.
     """
-    if student not in _fits:
-        try:
-            _fits[student] = check_fit(ref, *planted_run(student, calls, rng)[:2])
-        except GradeFailure as failure:
-            _fits[student] = failure
-    found = _fits[student]
-    if isinstance(found, GradeFailure):
-        raise found
-    return found
+    return once_per_submission(_fits, student, lambda: check_fit(ref, *planted_run(student, calls, rng)[:2]))
 
 
 def check_fit(ref, corpus, got) -> tuple:
@@ -377,25 +342,15 @@ def test_train_cbow_loss_falls_over_the_epochs(student, ref, calls, rng):
 def test_train_cbow_reports_the_loss_of_the_weights_it_returns(student, ref, calls, rng):
     """train_cbow's last-epoch loss agrees with the loss of the W_in and W_out it returns"""
     corpus, _, _, losses, fit = fitted_run(student, ref, calls, rng)
-    low, high = CONSISTENT
-    if not low * losses[-1] <= fit <= high * losses[-1]:
-        fail(f"{TRAIN_CALL} reports {losses[-1]:.4f} as the mean loss of its last epoch, but the W_in and W_out it "
-             f"returns have a mean loss of {fit:.4f} over the same examples. The weights change during the epoch, "
-             "so the two differ by a few percent, not more: report the mean of the losses that cbow_step returned "
-             "in the last epoch, and return the weights it trained.", inputs=corpus["inputs"],
-             expected=f"losses[-1] between {fit / high:.4f} and {fit / low:.4f}", got=show(losses))
+    check_reported_loss(losses, fit, CONSISTENT, call=TRAIN_CALL, over="examples", step="cbow_step",
+                        inputs=corpus["inputs"])
 
 
 @grades("train.train_cbow", weight=2)
 def test_train_cbow_recovers_planted_topics(student, ref, calls, rng):
     """after train_cbow, words of the same planted topic are clearly more similar than words of different topics"""
     corpus, W_in, _, _, _ = fitted_run(student, ref, calls, rng)
-    same, different = topic_separation(W_in, corpus["topic_of_word"])
-    if not same - different > SEPARATION:
-        fail(f"After {TRAIN_CALL}, the mean cosine similarity of two words of the same topic is {same:.3f} and of "
-             f"two words of different topics {different:.3f}. Training should put the first clearly above the "
-             f"second (by more than {SEPARATION}); a correct trainer gets about 1.3.", inputs=corpus["inputs"],
-             expected=f"same-topic similarity above {different + SEPARATION:.3f}", got=f"{same:.3f}")
+    check_topics(W_in, corpus["topic_of_word"], SEPARATION, 1.3, call=TRAIN_CALL, inputs=corpus["inputs"])
 
 
 @grades("train.train_cbow", weight=0.5)
@@ -403,29 +358,8 @@ def test_train_cbow_gives_the_same_result_for_the_same_seed_and_another_for_anot
     """train_cbow run twice with the same seed gives the same result, and with another seed another one"""
     fitted_run(student, ref, calls, rng)
     ids = np.concatenate([np.arange(5), rng.integers(0, 5, size=15)])   # small runs: this checks the seed only
-    seed = int(rng.integers(2**31))
-    arguments = (ids, 5, 3, 1, 2, 0.1)
-
-    def described(seed):
-        return "\n".join([f"ids = np.array({ids.tolist()})"] + [f"{name} = {value}" for name, value in zip(
-            ("vocab_size", "dim", "window", "epochs", "lr", "seed"), arguments[1:] + (seed,))])
-
-    first, second = (student.train.train_cbow(*arguments, seed) for _ in range(2))
-    if isinstance(first, (tuple, list)) and isinstance(second, (tuple, list)) and len(first) == len(second) == 3:
-        mismatch = next(filter(None, (compare(b, a, where=f"{name} of the second run", rtol=0, atol=0) for name, a, b
-                                      in zip(("W_in", "W_out", "losses"), first, second))), None)
-    else:
-        mismatch = compare(second, first, where="the second run's result", rtol=0, atol=0)
-    if mismatch is not None:
-        fail(f"Two calls of {TRAIN_CALL} with the same arguments and seed gave different results: "
-             f"{mismatch.problem}.", inputs=described(seed), expected=mismatch.expected + "  (the first run)",
-             got=mismatch.got, mistake="train_not_reproducible")
-    other_seed = seed + 1 + int(rng.integers(1000))
-    other = student.train.train_cbow(*arguments, other_seed)
-    if matches(other, first, rtol=0, atol=0):
-        fail(f"{TRAIN_CALL} gave the same result for seed {seed} and seed {other_seed}. The initial values and the "
-             "order of the examples should come from the seed.", inputs=described(other_seed),
-             expected=f"another result than with seed = {seed}", got=show(other, 300))
+    check_seed(student.train.train_cbow, (ids, 5, 3, 1, 2, 0.1),
+               ("ids", "vocab_size", "dim", "window", "epochs", "lr", "seed"), call=TRAIN_CALL, rng=rng)
 
 
 @grades("train.train_cbow", weight=0.5)
