@@ -238,3 +238,11 @@ def test_the_hidden_checks_ran_the_students_code_in_the_sandbox(course):
 def test_the_untouched_release_is_told_what_is_not_implemented(course):
     page = html.unescape((course / "feedback" / "ben" / ASSIGNMENT / "scaling.html").read_text())
     assert "is not implemented yet (it still raises NotImplementedError)" in page
+
+
+def test_an_assignment_the_gradebook_does_not_know_is_one_line(course):
+    done = subprocess.run([str(BIN / "autograder"), "nbgrader", "autograde", str(course), "week6"], cwd=course.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"autograder: {course / 'source' / 'week6'}: no assignment 'week6' in the gradebook "
+                                   f"sqlite:///{course.parent / 'gradebook.db'}: run `nbgrader generate_assignment` first")

@@ -81,7 +81,7 @@ def assignment_layout(course: NbgraderCourse, assignment: str) -> list[NotebookL
             notebooks = gradebook.find_assignment(assignment).notebooks
         except MissingEntry:
             raise UserError(f"no assignment {assignment!r} in the gradebook {course.db_url}: "
-                            "run `nbgrader generate_assignment` first", course.root) from None
+                            "run `nbgrader generate_assignment` first", course.root / "source" / assignment) from None
         for notebook in sorted(notebooks, key=lambda item: item.name):
             cells = []
             for cell in sorted(notebook.grade_cells, key=lambda item: item.name):

@@ -101,6 +101,10 @@ def open_course(root: Path) -> NbgraderCourse:
         raise UserError("no such course folder", root)
     config = _load_config(root)
     coursedir = CourseDirectory(config=config)
+    database = coursedir.db_url.removeprefix("sqlite:///")
+    if coursedir.db_url.startswith("sqlite:///") and not Path(database).is_file():
+        # nbgrader would create an empty gradebook (and need alembic on PATH to do it)
+        raise UserError("no gradebook here: run `nbgrader generate_assignment` first", database)
     kernel_name = config.ExecutePreprocessor.get("kernel_name", "") if "ExecutePreprocessor" in config else ""
     return NbgraderCourse(root=root, db_url=coursedir.db_url, course_id=coursedir.course_id,
                           kernel_name=str(kernel_name or ""), coursedir=coursedir)
