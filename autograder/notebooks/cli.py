@@ -56,6 +56,9 @@ def autograde(course_dir, assignment, students):
                    f"there may read the course; set c.ExecutePreprocessor.kernel_name = {KERNEL_NAME!r} in "
                    f"nbgrader_config.py (after `autograder nbgrader install-kernel`)", err=True)
     layouts = assignment_layout(course, assignment)
+    for student in students:   # a typo must not add a student with zero points to the gradebook
+        if student not in course.students(assignment):
+            raise UserError(f"no submission of {assignment!r} by {student!r}", course.submitted_folder(student, assignment))
     names = list(students) or course.students(assignment)
     if not names:
         raise UserError(f"no submissions of {assignment!r}", course.submitted_folder("*", assignment))
