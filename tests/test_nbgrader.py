@@ -246,3 +246,24 @@ def test_an_assignment_the_gradebook_does_not_know_is_one_line(course):
     assert done.returncode == 2
     assert done.stderr.strip() == (f"autograder: {course / 'source' / 'week6'}: no assignment 'week6' in the gradebook "
                                    f"sqlite:///{course.parent / 'gradebook.db'}: run `nbgrader generate_assignment` first")
+
+
+def test_a_graders_manual_score_wins_over_ours_and_a_rerun_keeps_it(course):
+    def linear_grade(gradebook):
+        return gradebook.find_grade("test-activations-linear", "nn", ASSIGNMENT, "ben")
+
+    database = f"sqlite:///{course.parent / 'gradebook.db'}"
+    with Gradebook(database) as gradebook:
+        linear_grade(gradebook).manual_score = 0.5
+        gradebook.db.commit()
+    try:
+        autograder("nbgrader", "autograde", str(course), ASSIGNMENT, "--student", "ben",
+                   environment=dict(os.environ), cwd=course.parent)
+        with Gradebook(database) as gradebook:
+            grade = linear_grade(gradebook)
+            assert (grade.auto_score, grade.manual_score, grade.score, grade.needs_manual_grade) == (0.0, 0.5, 0.5, True)
+    finally:
+        with Gradebook(database) as gradebook:
+            grade = linear_grade(gradebook)
+            grade.manual_score, grade.needs_manual_grade = None, False
+            gradebook.db.commit()

@@ -6,6 +6,7 @@ for a folder that is not an nbgrader course.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,12 @@ def test_a_package_folder_inside_a_bound_folder_is_covered(tmp_path):
 
 
 def test_a_working_folder_that_holds_the_course_is_refused(tmp_path):
-    with pytest.raises(UserError, match="working folder would show"):
+    with pytest.raises(UserError, match="the kernel would see"):
         bubblewrap_kernel_argv(["python"], folder=tmp_path, read_only=[], hidden=[tmp_path / "course"],
                                environment={})
+    with pytest.raises(UserError, match="the kernel would see"):
+        bubblewrap_kernel_argv(["python"], folder=tmp_path / "work", read_only=[(tmp_path, str(tmp_path))],
+                               hidden=[tmp_path], environment={})
 
 
 def test_a_folder_that_is_not_a_course_is_one_line(tmp_path):
@@ -106,3 +110,15 @@ def test_a_broken_course_configuration_is_one_line_naming_it(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == (f"autograder: {tmp_path / 'nbgrader_config.py'}: cannot load its configuration: "
                                      "NameError: name 'undefined_name' is not defined")
+
+
+def test_install_kernel_writes_a_spec_that_runs_the_sandboxed_kernel(tmp_path):
+    from autograder.grading.boundary import bubblewrap_works
+
+    if not bubblewrap_works():
+        pytest.skip("bubblewrap cannot create namespaces on this machine")
+    result = CliRunner().invoke(main, ["nbgrader", "install-kernel", "--prefix", str(tmp_path), "--name", "sandboxed"])
+    assert result.exit_code == 0, result.output
+    spec = json.loads((tmp_path / "share" / "jupyter" / "kernels" / "sandboxed" / "kernel.json").read_text())
+    assert spec["argv"] == kernel_spec()["argv"] and spec["language"] == "python"
+    assert "c.ExecutePreprocessor.kernel_name = 'sandboxed'" in result.output

@@ -307,28 +307,29 @@ def bubblewrap_kernel_argv(program: list[str], *, folder: Path, read_only: list[
     environment with the kernel's packages, the connection file), `folder`
     read-write at its own path as its working folder, a private /tmp.  Each
     path of `hidden` (the course, this package's own folder) that a bind would
-    show is covered by an empty tmpfs; a working folder that would show one is
-    refused.  Unlike the worker it shares the network namespace: the kernel
+    show is covered by an empty tmpfs; a working folder or a bind that would
+    show one whole is refused.  Unlike the worker it shares the network namespace: the kernel
     talks ZeroMQ over TCP on the loopback with the Jupyter client outside.  It
     runs as an unprivileged user (65534) of a user namespace it cannot nest,
     without capabilities even when started by root, with the worker's scrubbed
     environment (HOME and TMPDIR in its /tmp) plus `environment`.
     """
     folder = folder.resolve()
+    hidden = [path.resolve() for path in hidden]
+    bound = [Path(destination) for _, destination in read_only]
     for path in hidden:
-        if path.resolve().is_relative_to(folder):
-            raise UserError(f"the kernel's working folder would show {path}: run it in a folder outside the course",
-                            folder)
-    mounts, _ = _runtime_mounts()
+        if path.is_relative_to(folder) or path in bound:
+            raise UserError(f"the kernel would see {path}: run it in a folder outside the course", folder)
+    mounts, runtime = _runtime_mounts()
     mounts += _private_tmp(tmp_mib)   # first: a bind under /tmp (a connection file, the folder) goes on top
     for source, destination in read_only:
         mounts.bind(source, destination)
     mounts.bind(folder, str(folder), writable=True)
-    bound = [Path(destination) for _, destination in read_only]
-    for path in hidden:
-        if path.exists() and any(path.resolve().is_relative_to(root) and path.resolve() != root for root in bound):
-            mounts += ["--tmpfs", str(path.resolve())]
-    argv = [shutil.which("bwrap") or "bwrap", *mounts, "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+    for path in hidden:   # last, so that no bind shows it again
+        if path.exists() and any(path.is_relative_to(root) for root in [*runtime, *bound]):
+            mounts += ["--tmpfs", str(path)]
+    argv = [shutil.which("bwrap") or "bwrap", *mounts,
+            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
             "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns",
             "--die-with-parent", "--chdir", str(folder), "--clearenv"]
     for name, value in {**scrubbed_environment("/tmp", "/tmp"), **environment}.items():
