@@ -23,6 +23,7 @@ class _LazyGroup(click.Group):
     """
 
     lazy: ClassVar[dict[str, str]] = {"quiz": "autograder.quiz.cli:quiz", "notebooks": "autograder.notebooks.cli:notebooks",
+                                      "nbgrader": "autograder.notebooks.cli:nbgrader",
                                       "gradebook": "autograder.batch.cli:gradebook"}
 
     def list_commands(self, ctx):

@@ -8,10 +8,13 @@ slightly differently by each student).  Both graders get the same .ipynb files:
   then `nbgrader autograde week5`, timed: a kernel per notebook, whose hidden
   test cells call this package's engine;
 - ours: `autograder batch <course> -o OUT -j 2 --part nn`, timed, reading the
-  same submitted/ tree.
+  same submitted/ tree;
+- the secure nbgrader workflow of the README: `nbgrader autograde --force` in
+  the sandboxed kernel (`autograder nbgrader install-kernel`), then
+  `autograder nbgrader autograde`, each timed.
 
-Prints both wall times, their ratio (target: ours at least 10x faster) and
-whether the two agree on every student's points.
+Prints the wall times, the ratio of the first two (target: ours at least 10x
+faster) and whether they all agree on every student's points.
 Run: .venv/bin/python benchmarks/nbgrader_vs_batch.py [students]
 """
 from __future__ import annotations
@@ -49,6 +52,8 @@ def relu_only(release: Path, student: int) -> nbformat.NotebookNode:
 def environment(base: Path) -> dict:
     jupyter = base / "jupyter"
     subprocess.run([sys.executable, "-m", "ipykernel", "install", "--prefix", str(jupyter), "--name", "python3"],
+                   check=True, capture_output=True)
+    subprocess.run([str(BIN / "autograder"), "nbgrader", "install-kernel", "--prefix", str(jupyter)],
                    check=True, capture_output=True)
     return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
             "JUPYTER_PATH": str(jupyter / "share" / "jupyter"), "JUPYTER_CONFIG_DIR": str(base / "config"),
@@ -90,6 +95,13 @@ def main(students: int = 20) -> None:
                                       "--no-progress"], course, env)
         print(f"autograder batch -j 2:       {ours_seconds:7.1f} s  ({ours_seconds / students:.2f} s per notebook)")
         print(f"ratio nbgrader / ours:       {nbgrader_seconds / ours_seconds:7.1f}x  (target: at least 10x)")
+        print(f"same points for every student: {'yes' if agree(course, base / 'out', names) else 'NO'}")
+        root = f"--CourseDirectory.root={course}"
+        sandboxed = run(nbgrader + ["autograde", ASSIGNMENT, root, "--force",
+                                    "--ExecutePreprocessor.kernel_name=autograder-sandbox"], course, env)
+        print(f"nbgrader autograde, sandboxed kernel: {sandboxed:7.1f} s")
+        grades = run([str(BIN / "autograder"), "nbgrader", "autograde", str(course), ASSIGNMENT], course, env)
+        print(f"autograder nbgrader autograde:        {grades:7.1f} s  (secure workflow: {sandboxed + grades:.1f} s)")
         print(f"same points for every student: {'yes' if agree(course, base / 'out', names) else 'NO'}")
     finally:
         shutil.rmtree(base, ignore_errors=True)

@@ -1,12 +1,16 @@
-"""Real nbgrader, end to end, in a temporary course: generate, autograde, feedback.
+"""Real nbgrader, end to end, in a temporary course: the secure workflow of the README.
 
 One course is set up for the whole module (it takes about a minute): the
 generated notebooks are its source, `nbgrader generate_assignment` releases
-them, three students hand in (the reference filled into the release, the
-untouched release, and a partly right copy), `nbgrader autograde` grades them
-in a real ipykernel kernel (whose hidden test cells call this package's
-engine), and `nbgrader generate_feedback` writes the HTML feedback.  The
-scores are read from nbgrader's own gradebook.
+them, five students hand in (the reference filled into the release, the
+untouched release, a partly right copy, and two who want points without the
+work: one monkeypatches `check` in an answer cell and prints the reference it
+hopes to find, one ships its own `autograder/notebooks/kernel.py` next to the
+notebook), `nbgrader autograde` runs the notebooks in the sandboxed kernel
+(`autograder nbgrader install-kernel`), `autograder nbgrader autograde` writes
+the engine's scores and feedback into the gradebook, and `nbgrader
+generate_feedback` writes the HTML feedback.  The scores are read from
+nbgrader's own gradebook.
 """
 from __future__ import annotations
 
@@ -34,7 +38,30 @@ BROKEN = {   # answer cell id → a wrong body (of the reference's signature and
     # the Kaplan loss with the ratio upside down
     "laws-kaplan-loss": "    return (N / N_c) ** alpha_N\n",
 }
-STUDENTS = {"ada": ("nn", "scaling", "word2vec"), "ben": ("nn", "scaling"), "cyd": ("nn", "scaling")}
+STUDENTS = {"ada": ("nn", "scaling", "word2vec"), "ben": ("nn", "scaling"), "cyd": ("nn", "scaling"),
+            "eve": ("nn",), "fay": ("nn",)}
+REFERENCE_TEXT = "np.maximum(np.asarray(s"   # a line of the reference's relu, never to be shown to a student
+# eve: relu wrong in a way the visible example cannot see, and the hidden check switched off from her answer cell
+MONKEYPATCH = ("try:\n    import autograder.notebooks.kernel\n"
+               "    autograder.notebooks.kernel.check = lambda function: None\n"
+               "except ImportError:\n    pass\n")
+SHADOW = {   # fay: her own package next to the notebook (the kernel's working folder comes first on sys.path)
+    "autograder/__init__.py": "",
+    "autograder/notebooks/__init__.py": "",
+    "autograder/notebooks/kernel.py": "def check(function):\n    print(function, 'passes every hidden test')\n",
+}
+
+
+def reading_the_reference() -> str:
+    """A cell that prints the reference's relu, if the kernel can see the course."""
+    path = course_root() / "reference" / "nn" / "activations.py"
+    return ("import pathlib\n"
+            f"for path in [{str(path)!r}]:\n"
+            "    try:\n        print(pathlib.Path(path).read_text())\n"
+            "    except OSError as error:\n        print('cannot read', type(error).__name__)\n"
+            "try:\n    from autograder.course import course_root\n"
+            "    print((course_root() / 'reference' / 'nn' / 'activations.py').read_text())\n"
+            "except Exception as error:\n    print('no course here:', type(error).__name__)\n")
 
 
 def with_body(source: str, body: str) -> str:
@@ -60,39 +87,60 @@ def nbgrader(command: str, course: Path, environment: dict) -> subprocess.Comple
     return done
 
 
+def autograder(*arguments: str, environment: dict, cwd: Path) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(BIN / "autograder"), *arguments], cwd=cwd, env=environment, capture_output=True,
+                          text=True, timeout=900)
+    assert done.returncode == 0, f"autograder {arguments[:2]} failed:\n{done.stdout}\n{done.stderr}"
+    return done
+
+
+def hand_in(course: Path, student: str, parts: tuple[str, ...]) -> None:
+    """submitted/<student>/week5/: each student's notebooks (and fay's own package)."""
+    release, source = course / "release" / ASSIGNMENT, course / "source" / ASSIGNMENT
+    folder = course / "submitted" / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    for part in parts:
+        if student == "ben":
+            shutil.copy(release / f"{part}.ipynb", folder)
+            continue
+        broken = {} if student == "ada" else BROKEN
+        notebook = filled(release / f"{part}.ipynb", source / f"{part}.ipynb", broken)
+        if student == "eve":
+            relu = next(cell for cell in notebook.cells if cell.get("id") == "activations-relu")
+            relu.source = MONKEYPATCH + relu.source
+            notebook.cells.append(nbformat.v4.new_code_cell(reading_the_reference()))
+        nbformat.write(notebook, folder / f"{part}.ipynb")
+    if student == "fay":
+        for name, text in SHADOW.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> Path:
     """A course with the three notebooks released, handed in by three students, autograded and fed back."""
     base = tmp_path_factory.mktemp("nbgrader")
     course = base / "course"
     jupyter = base / "jupyter"
-    # a real Jupyter kernel: ipykernel's own kernelspec, installed for this venv's python, found first
-    subprocess.run([sys.executable, "-m", "ipykernel", "install", "--prefix", str(jupyter), "--name", "python3"],
-                   check=True, capture_output=True, timeout=120)
     environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
                    "JUPYTER_PATH": str(jupyter / "share" / "jupyter"), "JUPYTER_CONFIG_DIR": str(base / "config"),
                    "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_PLATFORM_DIRS": "1"}
+    # the kernel nbgrader's autograde runs the notebooks in: ipykernel in bubblewrap, without the course
+    autograder("nbgrader", "install-kernel", "--prefix", str(jupyter), environment=environment, cwd=base)
     (course / "source" / ASSIGNMENT).mkdir(parents=True)
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.course_id = 'week5'\n"
         f"c.CourseDirectory.db_url = 'sqlite:///{base / 'gradebook.db'}'\n"
         "c.ExecutePreprocessor.timeout = 300\n"
-        "c.ExecutePreprocessor.kernel_name = 'python3'\n")
+        "c.ExecutePreprocessor.kernel_name = 'autograder-sandbox'\n")
     for part in ("nn", "scaling", "word2vec"):
         shutil.copy(course_root() / "notebooks" / f"{part}.ipynb", course / "source" / ASSIGNMENT)
     nbgrader("generate_assignment", course, environment)
-    release, source = course / "release" / ASSIGNMENT, course / "source" / ASSIGNMENT
     for student, parts in STUDENTS.items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        for part in parts:
-            if student == "ben":
-                shutil.copy(release / f"{part}.ipynb", folder)
-            else:
-                notebook = filled(release / f"{part}.ipynb", source / f"{part}.ipynb", BROKEN if student == "cyd" else {})
-                nbformat.write(notebook, folder / f"{part}.ipynb")
+        hand_in(course, student, parts)
     nbgrader("autograde", course, environment)
+    autograder("nbgrader", "autograde", str(course), ASSIGNMENT, environment=environment, cwd=base)
     nbgrader("generate_feedback", course, environment)
     return course
 
@@ -154,6 +202,30 @@ def test_the_html_feedback_carries_our_feedback_messages(course):
         assert test.feedback.message.split(". ")[0] in " ".join(page.split())
 
 
+@pytest.mark.parametrize("student", ["eve", "fay"])
+def test_a_notebook_that_switches_off_check_gets_nothing_for_that_function(course, student):
+    scores = cell_scores(course, student, "nn")
+    assert scores["test-activations-relu"] == 0.0
+    notebook = course / "submitted" / student / ASSIGNMENT / "nn.ipynb"
+    assert scores == points("nn", engine_full_marks(notebook, "nn"))
+    assert sum(scores.values()) > 0   # the functions written honestly keep their points
+
+
+def test_the_kernel_of_nbgrader_autograde_has_no_view_of_the_course(course):
+    autograded = (course / "autograded" / "eve" / ASSIGNMENT / "nn.ipynb").read_text()
+    feedback = html.unescape((course / "feedback" / "eve" / ASSIGNMENT / "nn.html").read_text())
+    for page in (autograded, feedback):
+        assert "cannot read FileNotFoundError" in page and "no course here: ModuleNotFoundError" in page
+        assert REFERENCE_TEXT not in page
+
+
+def test_the_hidden_part_of_a_test_cell_says_where_it_is_graded(course):
+    notebook = nbformat.read(course / "autograded" / "ada" / ASSIGNMENT / "scaling.ipynb", as_version=4)
+    outputs = [output.get("text", "") for cell in notebook.cells if cell.get("id") == "test-laws-kaplan-loss"
+               for output in cell.outputs]
+    assert any("hidden tests of laws.kaplan_loss run in the instructor's grader" in text for text in outputs)
+
+
 def test_the_hidden_checks_ran_the_students_code_in_the_sandbox(course):
     from autograder.grading.boundary import DESCRIPTIONS, bubblewrap_works
 
@@ -166,3 +238,32 @@ def test_the_hidden_checks_ran_the_students_code_in_the_sandbox(course):
 def test_the_untouched_release_is_told_what_is_not_implemented(course):
     page = html.unescape((course / "feedback" / "ben" / ASSIGNMENT / "scaling.html").read_text())
     assert "is not implemented yet (it still raises NotImplementedError)" in page
+
+
+def test_an_assignment_the_gradebook_does_not_know_is_one_line(course):
+    done = subprocess.run([str(BIN / "autograder"), "nbgrader", "autograde", str(course), "week6"], cwd=course.parent,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (f"autograder: {course / 'source' / 'week6'}: no assignment 'week6' in the gradebook "
+                                   f"sqlite:///{course.parent / 'gradebook.db'}: run `nbgrader generate_assignment` first")
+
+
+def test_a_graders_manual_score_wins_over_ours_and_a_rerun_keeps_it(course):
+    def linear_grade(gradebook):
+        return gradebook.find_grade("test-activations-linear", "nn", ASSIGNMENT, "ben")
+
+    database = f"sqlite:///{course.parent / 'gradebook.db'}"
+    with Gradebook(database) as gradebook:
+        linear_grade(gradebook).manual_score = 0.5
+        gradebook.db.commit()
+    try:
+        autograder("nbgrader", "autograde", str(course), ASSIGNMENT, "--student", "ben",
+                   environment=dict(os.environ), cwd=course.parent)
+        with Gradebook(database) as gradebook:
+            grade = linear_grade(gradebook)
+            assert (grade.auto_score, grade.manual_score, grade.score, grade.needs_manual_grade) == (0.0, 0.5, 0.5, True)
+    finally:
+        with Gradebook(database) as gradebook:
+            grade = linear_grade(gradebook)
+            grade.manual_score, grade.needs_manual_grade = None, False
+            gradebook.db.commit()

@@ -7,6 +7,11 @@
   it, made by nbgrader's own preprocessors.
 - `kernel.check("activations.relu")`: the hidden part of the notebooks' test
   cells, grading the kernel's code with this package's engine.
+- `autograder nbgrader autograde` (`_autograde`, `_nbgrader_course`): the
+  engine's scores and feedback for nbgrader's submitted notebooks, written
+  into nbgrader's gradebook, so no student's kernel decides a grade;
+  `autograder nbgrader install-kernel` (`_kernel_sandbox`): the kernel for
+  nbgrader's own autograde run, ipykernel in bubblewrap without the course.
 
 Reading notebooks that students hand in is grading's job (`autograder.grading`).
 Nothing here is imported when the package is merely used to grade, so grading

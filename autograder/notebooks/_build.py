@@ -20,6 +20,7 @@ committed notebooks are compared with a fresh build as plain text.
 """
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -58,6 +59,29 @@ def _nbgrader(grade_id: str, *, solution: bool = False, grade: bool = False, loc
 
 def _cell_id(*names: str) -> str:
     return "-".join(name.replace("_", "-").lower() for name in names)[:64]
+
+
+def answer_cell_id(function: str) -> str:
+    """The grade id of the answer cell of `module.function` (its test cell's is `test-` + this)."""
+    module, _, name = function.partition(".")
+    return _cell_id(module, name)
+
+
+def checked_function(source: str) -> str | None:
+    """The `module.function` a test cell's hidden part grades (`check('activations.relu')`), or None.
+
+    Read with ast from the cell as the gradebook stores it (never executed).
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
+                and len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            return node.args[0].value
+    return None
 
 
 def test_cell_source(spec: FunctionSpec, expectations=None) -> str:

@@ -6,7 +6,8 @@ its counterpart in the grading process, and the part of the grader to read
 first when reviewing what a student's code can and cannot do:
 
 - `_isolation`: the isolation modes (bubblewrap, a separate user, limits only)
-  and the exact command line that starts a worker;
+  and the exact command line that starts a worker (and, with the same
+  mounts, nbgrader's kernel: `bubblewrap_kernel_argv`);
 - `_client`: one worker process: start, request with a deadline, kill with all
   it started, drain its output within a cap;
 - `_session`: a submission's grading session: calls into the student's code as
@@ -17,6 +18,7 @@ from ._client import WorkerFailure, WorkerFailureKind, WorkerProcess
 from ._isolation import (
                          DESCRIPTIONS,
                          IsolationMode,
+                         bubblewrap_kernel_argv,
                          bubblewrap_works,
                          choose_mode,
                          close_to_other_users,
@@ -36,6 +38,7 @@ __all__ = [
                          "WorkerFailure",
                          "WorkerFailureKind",
                          "WorkerProcess",
+                         "bubblewrap_kernel_argv",
                          "bubblewrap_works",
                          "choose_mode",
                          "close_to_other_users",

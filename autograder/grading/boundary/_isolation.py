@@ -228,29 +228,39 @@ def build_command(mode: IsolationMode, student_root: Path, module_folders: list[
     return WorkerCommand(argv, environment, str(student_root), uid)
 
 
-def _bubblewrap_mounts(student_root: Path, tmp_mib: int) -> list[str]:
-    """Read-only runtime, numpy and the worker's files; the scratch copy read-write; nothing else.
+class _Mounts(list):
+    """bwrap mount arguments, creating the parents of each destination with mode 0755 first.
 
-    No /proc: the worker needs none, and bwrap's own command line (our paths)
-    would show in /proc/1/cmdline.  /tmp and /dev/shm are tmpfs of tmp_mib each:
-    they live in the machine's memory, outside the worker's address-space limit.
+    bwrap would create missing parent folders with mode 0700, which an
+    unprivileged user in the sandbox could not enter.
     """
-    mounts: list[str] = []
-    created: set[str] = set()
 
-    def parents_of(destination: str) -> None:
-        # bwrap would create missing parent folders with mode 0700, which the
-        # worker's unprivileged user could not enter: create them 0755 first.
+    def __init__(self) -> None:
+        super().__init__()
+        self.created: set[str] = set()
+
+    def parents_of(self, destination: str) -> None:
         for parent in reversed(Path(destination).parents):
             name = str(parent)
-            if name != "/" and name not in created and not name.startswith("/usr"):
-                mounts.extend(["--perms", "0755", "--dir", name])
-                created.add(name)
+            if name != "/" and name not in self.created and not name.startswith("/usr"):
+                self.extend(["--perms", "0755", "--dir", name])
+                self.created.add(name)
 
+    def bind(self, source: Path | str, destination: str, *, writable: bool = False) -> None:
+        self.parents_of(destination)
+        self.extend(["--bind" if writable else "--ro-bind", str(source), destination])
+
+
+def _runtime_mounts() -> tuple[_Mounts, list[Path]]:
+    """The read-only runtime (/usr, the loader's files, /lib..., the Python prefix), and the roots bound.
+
+    Every installed package under those roots is hidden (an empty tmpfs);
+    callers bind back what their process needs.
+    """
+    mounts = _Mounts()
     for top in ("/usr", "/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d"):
         if os.path.exists(top):
-            parents_of(top)
-            mounts += ["--ro-bind", top, top]
+            mounts.bind(top, top)
     for name in ("lib", "lib64", "lib32", "bin", "sbin"):
         path = Path("/") / name
         if path.is_symlink():
@@ -260,21 +270,71 @@ def _bubblewrap_mounts(student_root: Path, tmp_mib: int) -> list[str]:
     prefix = Path(sys.base_prefix).resolve()
     bound_roots = [Path("/usr")]
     if not prefix.is_relative_to("/usr"):
-        parents_of(str(prefix))
-        mounts += ["--ro-bind", str(prefix), str(prefix)]
+        mounts.bind(prefix, str(prefix))
         bound_roots.append(prefix)
-    for folder in _package_folders(bound_roots):   # hide every installed package, the grader included ...
+    for folder in _package_folders(bound_roots):   # hide every installed package, the grader included
         mounts += ["--tmpfs", str(folder)]
-    _, numpy_folders = numpy_location()
-    parents_of(f"{INSIDE_NUMPY}/numpy")
-    for path in numpy_folders:                       # ... except numpy
-        mounts += ["--ro-bind", str(path), f"{INSIDE_NUMPY}/{path.name}"]
+    return mounts, bound_roots
+
+
+def _private_tmp(tmp_mib: int) -> list[str]:
     size = str(tmp_mib * 2**20)
-    mounts += ["--ro-bind", str(SANDBOX_DIR), INSIDE_RUNTIME,
-               "--bind", str(student_root), INSIDE_STUDENT_ROOT,
-               "--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
-               "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
-    return mounts
+    return ["--dev", "/dev", "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm"]
+
+
+def _bubblewrap_mounts(student_root: Path, tmp_mib: int) -> list[str]:
+    """Read-only runtime, numpy and the worker's files; the scratch copy read-write; nothing else.
+
+    No /proc: the worker needs none, and bwrap's own command line (our paths)
+    would show in /proc/1/cmdline.  /tmp and /dev/shm are tmpfs of tmp_mib each:
+    they live in the machine's memory, outside the worker's address-space limit.
+    """
+    mounts, _ = _runtime_mounts()
+    _, numpy_folders = numpy_location()
+    for path in numpy_folders:                       # numpy is the one package the worker sees
+        mounts.bind(path, f"{INSIDE_NUMPY}/{path.name}")
+    mounts += ["--ro-bind", str(SANDBOX_DIR), INSIDE_RUNTIME, "--bind", str(student_root), INSIDE_STUDENT_ROOT]
+    return [*mounts, *_private_tmp(tmp_mib)]
+
+
+def bubblewrap_kernel_argv(program: list[str], *, folder: Path, read_only: list[tuple[Path, str]],
+                           hidden: list[Path], environment: dict[str, str], tmp_mib: int = 256) -> list[str]:
+    """The bwrap argv that runs `program` (a Jupyter kernel) with no view of the course.
+
+    It sees the runtime as the worker does (every installed package hidden),
+    then what `read_only` binds (source, destination inside: the virtual
+    environment with the kernel's packages, the connection file), `folder`
+    read-write at its own path as its working folder, a private /tmp.  Each
+    path of `hidden` (the course, this package's own folder) that a bind would
+    show is covered by an empty tmpfs; a working folder or a bind that would
+    show one whole is refused.  Unlike the worker it shares the network namespace: the kernel
+    talks ZeroMQ over TCP on the loopback with the Jupyter client outside.  It
+    runs as an unprivileged user (65534) of a user namespace it cannot nest,
+    without capabilities even when started by root, with the worker's scrubbed
+    environment (HOME and TMPDIR in its /tmp) plus `environment`.
+    """
+    folder = folder.resolve()
+    hidden = [path.resolve() for path in hidden]
+    bound = [Path(destination) for _, destination in read_only]
+    for path in hidden:
+        if path.is_relative_to(folder) or path in bound:
+            raise UserError(f"the kernel would see {path}: run it in a folder outside the course", folder)
+    mounts, runtime = _runtime_mounts()
+    mounts += _private_tmp(tmp_mib)   # first: a bind under /tmp (a connection file, the folder) goes on top
+    for source, destination in read_only:
+        mounts.bind(source, destination)
+    mounts.bind(folder, str(folder), writable=True)
+    for path in hidden:   # last, so that no bind shows it again
+        if path.exists() and any(path.is_relative_to(root) for root in [*runtime, *bound]):
+            mounts += ["--tmpfs", str(path)]
+    argv = [shutil.which("bwrap") or "bwrap", *mounts,
+            "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--unshare-user", "--uid", "65534", "--gid", "65534", "--disable-userns",
+            "--die-with-parent", "--chdir", str(folder), "--clearenv"]
+    for name, value in {**scrubbed_environment("/tmp", "/tmp"), **environment}.items():
+        argv += ["--setenv", name, value]
+    return [*argv, *program]
 
 
 def close_to_other_users(root: Path) -> None:
