@@ -20,12 +20,13 @@ import numpy as np
 import pytest
 
 from autograder.grading import StudentCallError
-from autograder.grading.checks import GradeFailure, expect, fail, figure, matches, ratio
+from autograder.grading.checks import expect, fail, figure, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, shape_of, show
 from autograder.grading.diagnose import Hints, Stage
 from autograder.grading.numeric import numerical_gradient, relative_error
 from autograder.results import Figure, Series
 from autograder.sandbox.protocol import GeneratorSeed
+from autograder.suites.caching import once_per_submission
 from autograder.suites.datasets import XorProblem
 
 grades = pytest.mark.grades
@@ -436,15 +437,7 @@ def fitted_runs(student, ref, calls, rng) -> list[dict]:
     right in one run exactly as often as wrong in the other, so a constant
     answer fails here, and so every train test.  Made once per submission.
     """
-    if student not in _fits:
-        try:
-            _fits[student] = check_runs(student, ref, calls, rng)
-        except (GradeFailure, StudentCallError) as failure:
-            _fits[student] = failure
-    found = _fits[student]
-    if isinstance(found, (GradeFailure, StudentCallError)):
-        raise found
-    return found
+    return once_per_submission(_fits, student, lambda: check_runs(student, ref, calls, rng))
 
 
 def check_runs(student, ref, calls, rng) -> list[dict]:

@@ -1,15 +1,13 @@
 """Helpers shared by the word2vec suites (not a test file: the grader collects test_*.py only)."""
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
 
-from autograder.grading import StudentCallError
-from autograder.grading.checks import GradeFailure, diagnosis, fail, first_mistake, matches
+from autograder.grading.checks import diagnosis, fail, first_mistake, matches
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
 from autograder.grading.diagnose import Hints
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
@@ -182,19 +180,6 @@ def planted_corpus(rng, topics: dict, settings: str) -> dict:
                  f"fill stretches of {topics['sentence_length']} words), the word ids shuffled\n"
                  f"{settings}, seed = {seed}")
     return {"ids": ids, "topic_of_word": topic_of_word, "seed": seed, "inputs": described}
-
-
-def once_per_submission(cache: weakref.WeakKeyDictionary, student, make: Callable[[], T]) -> T:
-    """make()'s result for this submission, made at its first use; a failure or crash is kept and raised again."""
-    if student not in cache:
-        try:
-            cache[student] = make()
-        except (GradeFailure, StudentCallError) as failure:
-            cache[student] = failure
-    found = cache[student]
-    if isinstance(found, (GradeFailure, StudentCallError)):
-        raise found
-    return found
 
 
 def trained_embeddings(got, *, call: str, vocab_size: int, dim: int, epochs: int, inputs) -> tuple:

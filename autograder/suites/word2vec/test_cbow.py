@@ -25,6 +25,7 @@ from autograder.grading.checks import expect, fail, figure, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, show
 from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
+from autograder.suites.caching import once_per_submission
 from autograder.suites.word2vec._common import (
     check_against_central_differences,
     check_inputs_kept,
@@ -35,7 +36,6 @@ from autograder.suites.word2vec._common import (
     first_mistake,
     loss_of,
     non_finite,
-    once_per_submission,
     planted_corpus,
     trained_embeddings,
 )

@@ -24,12 +24,12 @@ from autograder.grading.compare import compare, show
 from autograder.grading.diagnose import Hints
 from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
+from autograder.suites.caching import once_per_submission
 from autograder.suites.word2vec._common import (
     check_inputs_kept,
     check_reported_loss,
     check_seed,
     check_topics,
-    once_per_submission,
     planted_corpus,
     scalar,
     trained_embeddings,
