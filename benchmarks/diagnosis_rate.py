@@ -1,6 +1,7 @@
 """Benchmark: how often feedback diagnoses mistakes nobody catalogued (issue 15).
 
-Grades every held-out wrong implementation of tests/fixtures/heldout/ alone
+Grades every held-out wrong implementation of both held-out sets (tests/fixtures/heldout/,
+on which the detectors were improved, and tests/fixtures/heldout2/, written blind to them) alone
 (the reference of its part with the wrong definitions appended) and judges the
 feedback of the part's failed tests (see tests/heldout.py):
 
@@ -9,15 +10,17 @@ feedback of the part's failed tests (see tests/heldout.py):
   (c) localises it                    one of the case's `localise` strings is in a message, expected or got text
   headline                            (a or c) and not (b)
 
-and prints these shares per part and overall, the cases that lose no points
+and prints these shares per set (per part, then the set) and over both sets, the cases that lose no points
 (grader holes), then grades the correct variants of tests/variants/ (as .py
 files and as notebooks) and prints every mistake name they receive.  Target of
 issue 15: headline ≥ 80%, no mistake name on a correct variant.
 
-Run: .venv/bin/python benchmarks/diagnosis_rate.py [-v]   (-v: one line per case)
+Run: .venv/bin/python benchmarks/diagnosis_rate.py [-v] [--set NAME ...] [--no-variants]
+(-v: one line per case; --set: only the named sets, heldout or heldout2; --no-variants: skip the variants)
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -36,10 +39,10 @@ def share(count: int, total: int) -> str:
     return f"{count:3d}/{total:<3d} {100 * count / total:5.1f}%" if total else "  -"
 
 
-def grade_cases(scratch: Path, verbose: bool) -> list[heldout.Verdict]:
+def grade_cases(cases: list[heldout.Case], scratch: Path, verbose: bool) -> list[heldout.Verdict]:
     verdicts = []
-    for case in heldout.load_cases():
-        folder = heldout.write_submission([case], scratch / "heldout" / case.part / case.name)
+    for case in cases:
+        folder = heldout.write_submission([case], scratch / case.set / case.part / case.name)
         result = grade_submission(folder, [case.part])
         if result.error:
             raise SystemExit(f"{case.id}: grading failed: {result.error}")
@@ -53,22 +56,36 @@ def grade_cases(scratch: Path, verbose: bool) -> list[heldout.Verdict]:
             details += [f"WRONG NAME {', '.join(verdict.wrong_names)}"] if verdict.wrong_names else []
             details += [f"localised by {verdict.localised_by}"] if verdict.localised_by else []
             details += [] if verdict.lost_points else ["LOSES NO POINTS"]
-            print(f"  {'✓' if verdict.diagnosed else '✗'} {marks} {case.id:<55} {'; '.join(details)}")
+            print(f"  {'✓' if verdict.diagnosed else '✗'} {marks} {case.id:<64} {'; '.join(details)}")
     return verdicts
 
 
 def print_rates(verdicts: list[heldout.Verdict]) -> None:
-    print(f"\n{'':10} {'(a) right name':>16} {'(b) wrong name':>16} {'(c) localised':>16} {'headline':>16}"
+    print(f"\n{'':18} {'(a) right name':>16} {'(b) wrong name':>16} {'(c) localised':>16} {'headline':>16}"
           f" {'loses points':>16}")
-    groups = {part: [v for v in verdicts if v.case.part == part] for part in dict.fromkeys(v.case.part for v in verdicts)}
-    groups["overall"] = verdicts
+    groups: dict[str, list[heldout.Verdict]] = {}
+    sets = list(dict.fromkeys(v.case.set for v in verdicts))
+    for set_name in sets:
+        in_set = [v for v in verdicts if v.case.set == set_name]
+        for part in dict.fromkeys(v.case.part for v in in_set):
+            groups[f"{set_name} {part}"] = [v for v in in_set if v.case.part == part]
+        groups[f"{set_name} all"] = in_set
+    if len(sets) > 1:
+        groups["overall"] = verdicts
     for name, group in groups.items():
         counts = [sum(bool(v.acceptable_names) for v in group), sum(bool(v.wrong_names) for v in group),
                   sum(bool(v.localised_by) for v in group), sum(v.diagnosed for v in group),
                   sum(v.lost_points for v in group)]
-        print(f"{name:10} " + " ".join(f"{share(count, len(group)):>16}" for count in counts))
-    losing = [v for v in verdicts if v.lost_points]
-    print(f"{'':10} headline over the cases that lose points: {share(sum(v.diagnosed for v in losing), len(losing))}")
+        print(f"{name:18} " + " ".join(f"{share(count, len(group)):>16}" for count in counts))
+    for set_name in sets:
+        losing = [v for v in verdicts if v.lost_points and v.case.set == set_name]
+        print(f"{set_name:18} headline over the cases that lose points: "
+              f"{share(sum(v.diagnosed for v in losing), len(losing))}")
+    missed = [v for v in verdicts if v.lost_points and not v.diagnosed]
+    if missed:
+        print("\ncases that lose points but are neither named nor localised:")
+        for verdict in missed:
+            print(f"  {verdict.case.id}: {verdict.case.bug}")
     holes = [v.case for v in verdicts if not v.lost_points]
     if holes:
         print("\ncases that lose no points (grader holes):")
@@ -97,13 +114,20 @@ def grade_variants(scratch: Path) -> None:
 
 
 def main() -> None:
-    verbose = "-v" in sys.argv[1:]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="one line per case")
+    parser.add_argument("--set", action="append", choices=list(heldout.SETS), dest="sets",
+                        help="grade only this held-out set (repeatable; default: every set)")
+    parser.add_argument("--no-variants", action="store_true", help="do not grade the correct variants")
+    options = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="diagnosis-rate-") as scratch:
-        verdicts = grade_cases(Path(scratch), verbose)
+        verdicts = grade_cases(heldout.load_sets(options.sets), Path(scratch), options.verbose)
         print_rates(verdicts)
-        grade_variants(Path(scratch))
-    print(f"\n{len(verdicts)} held-out cases and {len(variants.SUBMISSIONS) * len(variants.FORMS)} variant "
+        if not options.no_variants:
+            grade_variants(Path(scratch))
+    graded_variants = 0 if options.no_variants else len(variants.SUBMISSIONS) * len(variants.FORMS)
+    print(f"\n{len(verdicts)} held-out cases and {graded_variants} variant "
           f"submissions graded in {time.perf_counter() - started:.0f} s")
 
 

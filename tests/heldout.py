@@ -1,6 +1,9 @@
-"""The held-out set of wrong implementations (tests/fixtures/heldout/), and how feedback on them is judged.
+"""The held-out sets of wrong implementations (tests/fixtures/heldout*/), and how feedback on them is judged.
 
-Each case folder `<part>/<case>/` holds `<module>.py`, wrong definitions that are
+Two sets, in one format (SETS, name → folder): `heldout`, the first, which the
+diagnoses of issue 15 were then improved on, and `heldout2`, written later and
+blind to the detectors, so its rate is the honest one.  Each case folder
+`<set folder>/<part>/<case>/` holds `<module>.py`, wrong definitions that are
 appended to the reference module (as the mutation fixtures are), and `case.yaml`:
 
 - `function`: the qualified name of the function the mistake is in (`network.backward`);
@@ -29,6 +32,7 @@ from conftest import reference_as_submission
 from autograder.course import course_root, load_parts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "heldout"
+SETS = {"heldout": FIXTURES, "heldout2": FIXTURES.with_name("heldout2")}
 KEYS = {"function", "bug", "localise", "acceptable_mistakes", "grader_hole"}
 
 
@@ -44,17 +48,19 @@ class Case:
     localise: tuple[str, ...]
     acceptable_mistakes: tuple[str, ...]
     grader_hole: str | None = None
+    set: str = "heldout"
 
     @property
     def id(self) -> str:
-        return f"{self.part}/{self.name}"
+        """`<part>/<name>` in the first set, `<set>/<part>/<name>` in the others (ids stay unique)."""
+        return f"{self.part}/{self.name}" if self.set == "heldout" else f"{self.set}/{self.part}/{self.name}"
 
     def overrides(self) -> dict[str, str]:
         """module name → the wrong definitions appended to it."""
         return {path.stem: path.read_text() for path in sorted(self.folder.glob("*.py"))}
 
 
-def load_cases(root: Path = FIXTURES) -> list[Case]:
+def load_cases(root: Path = FIXTURES, set_name: str = "heldout") -> list[Case]:
     """Every case under root, sorted by part and name; a malformed case.yaml raises ValueError naming it."""
     cases = []
     for folder in sorted(path for path in root.glob("*/*") if path.is_dir()):
@@ -66,8 +72,16 @@ def load_cases(root: Path = FIXTURES) -> list[Case]:
         cases.append(Case(part=folder.parent.name, name=folder.name, folder=folder, function=data["function"],
                           bug=data["bug"], localise=tuple(data["localise"] or ()),
                           acceptable_mistakes=tuple(data.get("acceptable_mistakes") or ()),
-                          grader_hole=data.get("grader_hole")))
+                          grader_hole=data.get("grader_hole"), set=set_name))
     return cases
+
+
+def load_sets(names: list[str] | None = None) -> list[Case]:
+    """The cases of the named sets (every set when None), set by set in the order of SETS."""
+    unknown = set(names or ()) - set(SETS)
+    if unknown:
+        raise ValueError(f"no held-out set named {', '.join(sorted(unknown))}; the sets are {', '.join(SETS)}")
+    return [case for name, root in SETS.items() if names is None or name in names for case in load_cases(root, name)]
 
 
 def write_submission(cases: list[Case], folder: Path) -> Path:

@@ -1,6 +1,7 @@
 """The held-out wrong implementations are sound: described, spread over every function, and really wrong.
 
-tests/fixtures/heldout/ (see tests/heldout.py) measures how well feedback
+Both sets, tests/fixtures/heldout/ and tests/fixtures/heldout2/ (see tests/heldout.py), are
+checked alike; each measures how well feedback
 diagnoses mistakes nobody catalogued; benchmarks/diagnosis_rate.py prints the
 rates.  Here every case must lose points; a case the grader gives full marks is a
 hole in the grader, marked xfail with the reason its case.yaml gives.  Cases whose
@@ -21,7 +22,7 @@ from autograder.cli import main
 from autograder.course import load_parts
 from autograder.grading.checks import mistakes
 
-CASES = heldout.load_cases()
+CASES = heldout.load_sets()
 PACKS = heldout.packs(CASES)
 PACK_OF = {case.id: index for index, pack in enumerate(PACKS) for case in pack}
 MUTATION_FIXTURES = Path(__file__).parent / "fixtures" / "mistakes"
@@ -72,12 +73,24 @@ def test_a_held_out_case_names_a_graded_function_and_catalogued_mistakes(case):
     assert case.overrides() and set(case.overrides()) <= modules
 
 
-def test_the_held_out_set_has_at_least_40_cases():
-    assert len(CASES) >= 40
+def test_both_held_out_sets_are_loaded():
+    assert set(heldout.SETS) == {case.set for case in CASES} == {"heldout", "heldout2"}
+    assert len({case.id for case in CASES}) == len(CASES)
 
 
-def test_every_graded_function_has_a_held_out_case():
-    covered = {(case.part, case.function) for case in CASES}
+def test_an_unknown_set_name_is_an_error_naming_the_sets():
+    with pytest.raises(ValueError, match="no held-out set named nope; the sets are heldout, heldout2"):
+        heldout.load_sets(["nope"])
+
+
+@pytest.mark.parametrize("name", list(heldout.SETS))
+def test_a_held_out_set_has_at_least_40_cases(name):
+    assert len(heldout.load_sets([name])) >= 40
+
+
+@pytest.mark.parametrize("name", list(heldout.SETS))
+def test_every_graded_function_has_a_case_in_each_held_out_set(name):
+    covered = {(case.part, case.function) for case in heldout.load_sets([name])}
     every = {(part.name, spec.qualified_name) for part in load_parts() for spec in part.functions}
     assert sorted(every - covered) == []
 
@@ -88,6 +101,11 @@ def _function_bodies(folder: Path) -> set[str]:
             if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
 
 
-def test_no_held_out_definition_is_a_copy_of_a_mutation_fixture():
+@pytest.mark.parametrize("name", list(heldout.SETS))
+def test_no_held_out_definition_is_a_copy_of_a_mutation_fixture(name):
     """Held out means written apart from the catalogue: no definition equals one of tests/fixtures/mistakes/."""
-    assert _function_bodies(heldout.FIXTURES) & _function_bodies(MUTATION_FIXTURES) == set()
+    assert _function_bodies(heldout.SETS[name]) & _function_bodies(MUTATION_FIXTURES) == set()
+
+
+def test_the_second_held_out_set_copies_no_definition_of_the_first():
+    assert _function_bodies(heldout.SETS["heldout2"]) & _function_bodies(heldout.FIXTURES) == set()
