@@ -25,6 +25,7 @@ from ._isolation import PRIVATE_TMP, IsolationMode, build_command, make_private_
 from ._worker_uid import WorkerUid, claim_worker_uid, kill_everything_of
 
 STARTUP_SECONDS = 20.0
+_READ_AHEAD = 1 << 16   # bytes asked of the response pipe at a time
 _SIGNAL_REASONS = {
     signal.SIGXCPU: "used up its CPU-time limit",
     signal.SIGKILL: "was killed (it may have run out of memory)",
@@ -237,14 +238,22 @@ class WorkerProcess:
             view = view[written:]
 
     def _receive(self, deadline: float, timeout_reason: str) -> tuple[dict, list]:
+        pending = bytearray()   # read ahead: a reply arrives in one or two reads, not one per field
+
         def read(size: int) -> bytes:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
-            readable, _, _ = select.select([self._response_read], [], [], remaining)
-            if not readable:
-                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
-            return os.read(self._response_read, size)
+            if not pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
+                readable, _, _ = select.select([self._response_read], [], [], remaining)
+                if not readable:
+                    self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
+                pending.extend(os.read(self._response_read, max(size, _READ_AHEAD)))
+                if not pending:
+                    return b""
+            chunk = bytes(pending[:size])
+            del pending[:size]
+            return chunk
 
         try:
             message, arrays = protocol.unpack(read)
