@@ -85,6 +85,15 @@ def describe(mode: IsolationMode) -> str:
 _PROBES = threading.Lock()   # one probe at a time: a second caller waits for the first one's answer
 
 
+def _new_probe_lock() -> None:
+    global _PROBES
+    _PROBES = threading.Lock()
+
+
+# A process forked while the probe thread held the lock would wait for it forever: the child gets its own.
+os.register_at_fork(after_in_child=_new_probe_lock)
+
+
 def prepare_in_background() -> None:
     """Probe bubblewrap and build the system-call filter in a thread, once per process.
 
