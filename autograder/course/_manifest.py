@@ -115,8 +115,8 @@ class Limits:
     processes: int = 8
     output_kib: int = 64
     tmp_mib: int = 64                       # bubblewrap's private /tmp and /dev/shm, each
-    timeouts_allowed: int = 2               # after this many time-outs in a part ...
-    call_seconds_after_timeouts: float = 2  # ... its further calls get at most this long
+    timeouts_allowed: int = 2               # calls of a part that may hit a limit or stop the worker; then none runs
+    call_seconds_after_timeouts: float = 2  # the limit of a call once one of its part's calls hit a limit
 
 
 @dataclass(frozen=True)

@@ -112,14 +112,15 @@ def _grade_located(submission: Submission, parts: list[Part], seed: int | None, 
     session = GradingSession(submission.scratch, graded, present, mode, expectations.parameter_names())
     session.start()
     try:
-        tests = run_examples(session, graded, expectations)
-        local_only: set[str] = set()
+        # The hidden suites first: pytest's start and collection run while the worker starts, instead of
+        # the examples waiting for it (the results are put in order below).
+        tests, local_only = [], set()
         if not visible_only:
             plugin = run_suites(session, graded, seeds)
             if plugin.problems:
                 raise RuntimeError("suites do not match the manifests: " + "; ".join(plugin.problems))
-            tests += plugin.results
-            local_only = plugin.local_only
+            tests, local_only = plugin.results, plugin.local_only
+        tests = run_examples(session, graded, expectations) + tests
     finally:
         session.close()
     for part in graded:

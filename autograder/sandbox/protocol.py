@@ -1,11 +1,15 @@
 """Messages between the grading process and the worker: framing and value encoding.
 
-A message is a JSON document plus a list of arrays in numpy's .npy format,
-written with `allow_pickle=False` and read back the same way, so nothing that
-crosses the boundary can run code when it is decoded.  Frame layout:
+A message is a JSON document plus a list of arrays, each sent as a compact
+binary frame: a dtype code from an allow-list (booleans, integers, floats,
+complex numbers; never objects, strings or records), its shape, and its raw
+bytes in C order.  The size a frame declares is checked against the limits
+before anything is allocated, and nothing is ever unpickled, so nothing that
+crosses the boundary can run code or exhaust memory when it is decoded.
+Frame layout (integers little-endian):
 
-    b"AGW1" | json length (uint32) | array count (uint32) | json bytes
-    | for each array: length (uint64) | .npy bytes
+    b"AGW2" | json length (uint32) | array count (uint32) | json bytes
+    | for each array: dtype code (uint8) | ndim (uint8) | shape (uint64 each) | raw bytes
 
 Values are encoded as JSON trees in which arrays, tuples and dicts are tagged:
 {"$array": i} (index into the array list), {"$tuple": [...]},
@@ -14,19 +18,26 @@ from that seed on the receiving side) and {"$unsupported": "<type name>"} for
 anything else a student may return.  This module imports only the standard
 library and numpy: it runs on both sides of the boundary.
 """
-import io
 import json
 import struct
 
 import numpy as np
 
-MAGIC = b"AGW1"
+MAGIC = b"AGW2"
 MAX_JSON_BYTES = 16 * 2**20
 MAX_ARRAYS = 4096
 MAX_ARRAY_BYTES = 256 * 2**20
+MAX_FRAME_ARRAY_BYTES = 512 * 2**20   # all arrays of one frame together
+MAX_NDIM = 32
 MAX_DEPTH = 40
 MAX_ITEMS = 200_000
-_ARRAY_KINDS = "biufc"   # bool, int, uint, float, complex: no objects, strings or records
+# The only dtypes that cross, by their one-byte code: bool, integers, floats and complex numbers of the usual
+# sizes, little-endian.  No objects, strings, records, datetimes or extended precision.
+DTYPES = tuple(np.dtype(code) for code in ("|b1", "|i1", "<i2", "<i4", "<i8", "|u1", "<u2", "<u4", "<u8",
+                                           "<f2", "<f4", "<f8", "<c8", "<c16"))
+_DTYPE_CODES = {dtype: code for code, dtype in enumerate(DTYPES)}
+_HEADER = struct.Struct("<4sII")
+_ARRAY_HEADER = struct.Struct("<BB")
 
 
 class ProtocolError(Exception):
@@ -91,11 +102,13 @@ def encode_value(value, arrays, _depth=0, _count=None):
         return {"$rng": value.seed}
     if isinstance(value, (np.ndarray, np.generic)):
         array = np.asarray(value)
-        if array.dtype.kind not in _ARRAY_KINDS or array.dtype.hasobject:
+        wire = _wire_dtype(array.dtype)
+        if wire is None:
             return {"$unsupported": f"numpy array of dtype {array.dtype}"}
         if len(arrays) >= MAX_ARRAYS or array.nbytes > MAX_ARRAY_BYTES:
             return {"$unsupported": "an array too large to return"}
-        arrays.append(array if array.flags.c_contiguous else array.copy(order="C"))
+        arrays.append(array if array.dtype == wire and array.flags.c_contiguous
+                      else np.ascontiguousarray(array, dtype=wire))
         return {"$array": len(arrays) - 1}
     if kind in (list, tuple):
         items = [encode_value(item, arrays, _depth + 1, _count) for item in value]
@@ -133,16 +146,30 @@ def decode_value(tree, arrays, _depth=0):
     raise ProtocolError("unexpected JSON value")
 
 
+def _wire_dtype(dtype):
+    """The allow-listed dtype an array of this dtype crosses as (the same, little-endian), or None."""
+    if dtype.hasobject or dtype.fields is not None or dtype.subdtype is not None:
+        return None
+    wire = dtype.newbyteorder("<") if dtype.byteorder == ">" else dtype
+    return wire if wire in _DTYPE_CODES else None
+
+
 def pack(message, arrays=()):
-    """Serialise a JSON-able message and its arrays into one frame (bytes)."""
+    """Serialise a JSON-able message and its arrays into one frame (bytes).
+
+    arrays: C-contiguous ndarrays of an allow-listed dtype (what encode_value collects).
+    """
     document = json.dumps(message, allow_nan=True, separators=(",", ":")).encode("utf-8")
-    parts = [MAGIC, struct.pack("<II", len(document), len(arrays)), document]
+    parts = [_HEADER.pack(MAGIC, len(document), len(arrays)), document]
     for array in arrays:
-        buffer = io.BytesIO()
-        np.save(buffer, array, allow_pickle=False)
-        blob = buffer.getvalue()
-        parts.append(struct.pack("<Q", len(blob)))
-        parts.append(blob)
+        wire = _wire_dtype(array.dtype)
+        if wire is None or array.ndim > MAX_NDIM:
+            raise ProtocolError(f"an array of dtype {array.dtype} cannot cross the boundary")
+        if array.dtype != wire or not array.flags.c_contiguous:
+            array = np.ascontiguousarray(array, dtype=wire)
+        parts.append(_ARRAY_HEADER.pack(_DTYPE_CODES[wire], array.ndim))
+        parts.append(struct.pack(f"<{array.ndim}Q", *array.shape))
+        parts.append(array.data.cast("B") if array.size else b"")
     return b"".join(parts)
 
 
@@ -158,33 +185,54 @@ def read_exactly(read, size):
     return b"".join(chunks)
 
 
+def _read_array(read, budget):
+    """One array frame, its declared size checked against the limits (and `budget`, the bytes
+    the frame may still hold) before the array is allocated.  Returns (array, bytes used)."""
+    code, ndim = _ARRAY_HEADER.unpack(read_exactly(read, _ARRAY_HEADER.size))
+    if code >= len(DTYPES):
+        raise ProtocolError("array of an unsupported dtype")
+    if ndim > MAX_NDIM:
+        raise ProtocolError("array of too many dimensions")
+    dtype = DTYPES[code]
+    shape = struct.unpack(f"<{ndim}Q", read_exactly(read, 8 * ndim))
+    size = dtype.itemsize
+    for extent in shape:   # exact integers: a product that would overflow an int64 cannot slip through
+        size *= extent
+        if size > MAX_ARRAY_BYTES or size > budget:
+            raise ProtocolError("array too large")
+    if 0 in shape:
+        return np.zeros(shape, dtype), 0
+    array = np.empty(shape, dtype)
+    target = memoryview(array.reshape(-1).view(np.uint8))
+    done = 0
+    while done < size:
+        chunk = read(min(size - done, 1 << 20))
+        if not chunk:
+            raise EOFError("stream ended in the middle of a message")
+        target[done:done + len(chunk)] = chunk
+        done += len(chunk)
+    return array, size
+
+
 def unpack(read):
     """Read one frame with read(n) -> bytes.  Returns (message, arrays).
 
-    Enforces the size limits before allocating, and loads arrays with
-    allow_pickle=False, so a hostile sender can neither exhaust memory nor
-    smuggle objects in.
+    Enforces the size limits before allocating, and builds arrays only of the
+    allow-listed dtypes from raw bytes, so a hostile sender can neither exhaust
+    memory nor smuggle objects in.
     """
-    header = read_exactly(read, 12)
-    if header[:4] != MAGIC:
+    magic, json_length, count = _HEADER.unpack(read_exactly(read, _HEADER.size))
+    if magic != MAGIC:
         raise ProtocolError("bad frame header")
-    json_length, count = struct.unpack("<II", header[4:])
     if json_length > MAX_JSON_BYTES or count > MAX_ARRAYS:
         raise ProtocolError("frame too large")
     try:
         message = json.loads(read_exactly(read, json_length).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ProtocolError(f"malformed message: {exc.__class__.__name__}") from None
-    arrays = []
+    arrays, budget = [], MAX_FRAME_ARRAY_BYTES
     for _ in range(count):
-        (length,) = struct.unpack("<Q", read_exactly(read, 8))
-        if length > MAX_ARRAY_BYTES + 4096:
-            raise ProtocolError("array too large")
-        try:
-            array = np.load(io.BytesIO(read_exactly(read, length)), allow_pickle=False)
-        except Exception as exc:  # np.load reports a bad header in many ways
-            raise ProtocolError(f"malformed array: {exc.__class__.__name__}") from None
-        if not isinstance(array, np.ndarray) or array.dtype.kind not in _ARRAY_KINDS:
-            raise ProtocolError("array of an unsupported dtype")
+        array, used = _read_array(read, budget)
+        budget -= used
         arrays.append(array)
     return message, arrays

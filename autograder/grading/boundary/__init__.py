@@ -24,6 +24,7 @@ from ._isolation import (
                          close_to_other_users,
                          describe,
                          numpy_location,
+                         prepare_in_background,
 )
 from ._session import CallFailure, CallRecord, GradingSession, StudentCallError, TestLog
 
@@ -44,4 +45,5 @@ __all__ = [
                          "close_to_other_users",
                          "describe",
                          "numpy_location",
+                         "prepare_in_background",
 ]

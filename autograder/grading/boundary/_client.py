@@ -2,9 +2,11 @@
 
 `WorkerProcess` owns one worker.  Requests have a wall-clock deadline; a worker
 that misses it, crashes or breaks the protocol is killed with everything it
-started, and the next request starts a fresh one.  What the worker writes to its
-stdout and stderr is drained continuously (so it can never block on a full
-pipe) and only the first KiBs are kept.
+started, and the next request starts a fresh one.  What the worker writes
+straight to its stdout and stderr (not through print(), which the worker
+captures itself) is drained continuously up to the output cap; a worker that
+writes past the cap is stopped at once, so gigabytes of output cost the grader
+no more than the cap.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from ._isolation import PRIVATE_TMP, IsolationMode, build_command, make_private_
 from ._worker_uid import WorkerUid, claim_worker_uid, kill_everything_of
 
 STARTUP_SECONDS = 20.0
+_READ_AHEAD = 1 << 16   # bytes asked of the response pipe at a time
 _SIGNAL_REASONS = {
     signal.SIGXCPU: "used up its CPU-time limit",
     signal.SIGKILL: "was killed (it may have run out of memory)",
@@ -42,6 +45,7 @@ class WorkerFailureKind(str, enum.Enum):
     CRASH = "crash"         # it died (a signal, an exit, a resource limit)
     PROTOCOL = "protocol"   # it sent something that is not a valid frame
     STARTUP = "startup"     # it never became ready: the grading machine's problem, not the student's
+    OUTPUT = "output"       # it wrote more than the output cap straight to its stdout or stderr
 
 
 class WorkerFailure(Exception):
@@ -57,30 +61,50 @@ class WorkerFailure(Exception):
 
 
 class _Drain(threading.Thread):
-    """Reads a pipe to its end, keeping the first `limit` bytes."""
+    """Reads a pipe until its end or until more than `limit` bytes came, keeping the first `limit`.
 
-    def __init__(self, stream, limit: int):
+    Past the limit it stops reading (the writer then blocks on the full pipe)
+    and writes a byte to `wake_fd`, so the thread waiting for a reply learns
+    at once that the worker is to be stopped.  It reads at most `limit` plus
+    one chunk, however much the worker tries to write.
+    """
+
+    CHUNK = 65536
+
+    def __init__(self, stream, limit: int, wake_fd: int):
         super().__init__(daemon=True)
         self.stream, self.limit = stream, limit
+        self.wake_fd = os.dup(wake_fd)   # our own copy: closed here, never one another thread reuses
         self.kept = bytearray()
-        self.dropped = 0
+        self.received = 0
+        self.overflowed = False
 
     def run(self):
-        while True:
-            try:
-                chunk = self.stream.read1(65536)
-            except (OSError, ValueError):
-                return
-            if not chunk:
-                return
-            room = self.limit - len(self.kept)
-            if room > 0:
-                self.kept += chunk[:room]
-            self.dropped += max(0, len(chunk) - max(room, 0))
+        try:
+            while True:
+                try:
+                    chunk = self.stream.read1(self.CHUNK)
+                except (OSError, ValueError):
+                    return
+                if not chunk:
+                    return
+                self.received += len(chunk)
+                room = self.limit - len(self.kept)
+                if room > 0:
+                    self.kept += chunk[:room]
+                if self.received > self.limit:
+                    self.overflowed = True
+                    try:
+                        os.write(self.wake_fd, b"!")
+                    except OSError:
+                        pass
+                    return
+        finally:
+            os.close(self.wake_fd)
 
     def text(self) -> str:
         text = self.kept.decode("utf-8", errors="replace")
-        return text + (f"\n[... {self.dropped} more bytes not kept]" if self.dropped else "")
+        return text + ("\n[... output past the limit not read: the worker was stopped]" if self.overflowed else "")
 
 
 def describe_exit(returncode: int | None) -> str:
@@ -144,13 +168,17 @@ class WorkerProcess:
         os.close(request_read)
         os.close(response_write)
         capacity = self.limits.output_kib * 1024
-        self._drains = [_Drain(self.process.stdout, capacity), _Drain(self.process.stderr, capacity)]
+        self._wake_read, wake_write = os.pipe()
+        self._drains = [_Drain(self.process.stdout, capacity, wake_write),
+                        _Drain(self.process.stderr, capacity, wake_write)]
+        os.close(wake_write)
         for drain in self._drains:
             drain.start()
         self._ready = False
         self.starts += 1
 
-    def _ensure_ready(self) -> None:
+    def ensure_ready(self) -> None:
+        """Start the worker if it is not running, and wait until it says it is ready."""
         if self.process is None:
             self.start()
         if not self._ready:
@@ -190,6 +218,10 @@ class WorkerProcess:
         self.returncode = process.returncode
         for drain in self._drains:
             drain.join(timeout=2)
+        for drain in self._drains:
+            if not drain.is_alive():   # one still reading (a pipe a stray process holds) closes on its own
+                drain.stream.close()
+        os.close(self._wake_read)
         text = "".join(drain.text() for drain in self._drains)
         if text:
             self._output_parts.append(text)
@@ -216,7 +248,8 @@ class WorkerProcess:
     # -- requests ---------------------------------------------------------------
     def request(self, message: dict, arrays: list, timeout: float) -> tuple[dict, list]:
         """Send one request and wait at most `timeout` seconds for its reply."""
-        self._ensure_ready()
+        self.ensure_ready()
+        self._check_output()
         deadline = time.monotonic() + timeout
         self._send(protocol.pack(message, arrays), deadline)
         return self._receive(deadline, f"timed out after {timeout:g} s")
@@ -227,7 +260,9 @@ class WorkerProcess:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self._fail(WorkerFailureKind.TIMEOUT, "did not read its input in time")
-            _, writable, _ = select.select([], [self._request_write], [], remaining)
+            readable, writable, _ = select.select([self._wake_read], [self._request_write], [], remaining)
+            if readable:
+                self._check_output()
             if not writable:
                 continue
             try:
@@ -237,14 +272,24 @@ class WorkerProcess:
             view = view[written:]
 
     def _receive(self, deadline: float, timeout_reason: str) -> tuple[dict, list]:
+        pending = bytearray()   # read ahead: a reply arrives in one or two reads, not one per field
+
         def read(size: int) -> bytes:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
-            readable, _, _ = select.select([self._response_read], [], [], remaining)
-            if not readable:
-                self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
-            return os.read(self._response_read, size)
+            if not pending:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
+                readable, _, _ = select.select([self._response_read, self._wake_read], [], [], remaining)
+                if self._wake_read in readable:
+                    self._check_output()
+                if not readable:
+                    self._fail(WorkerFailureKind.TIMEOUT, timeout_reason)
+                pending.extend(os.read(self._response_read, max(size, _READ_AHEAD)))
+                if not pending:
+                    return b""
+            chunk = bytes(pending[:size])
+            del pending[:size]
+            return chunk
 
         try:
             message, arrays = protocol.unpack(read)
@@ -255,6 +300,12 @@ class WorkerProcess:
         if not isinstance(message, dict):
             self._fail(WorkerFailureKind.PROTOCOL, "corrupted the grader's channel")
         return message, arrays
+
+    def _check_output(self) -> None:
+        """Stop the worker if it wrote past the output cap (now, or between requests)."""
+        if any(drain.overflowed for drain in self._drains):
+            self._fail(WorkerFailureKind.OUTPUT, f"wrote more than {self.limits.output_kib} KiB straight to its "
+                                                 "output (the limit), so it was stopped")
 
     def _fail(self, kind: WorkerFailureKind, reason: str) -> NoReturn:
         self.stop()

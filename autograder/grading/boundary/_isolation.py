@@ -37,6 +37,7 @@ import shutil
 import site
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,13 +82,42 @@ def describe(mode: IsolationMode) -> str:
     return DESCRIPTIONS[mode] + (FILTER_DESCRIPTION if syscall_filter() else NO_FILTER_DESCRIPTION)
 
 
-@functools.cache
+_PROBES = threading.Lock()   # one probe at a time: a second caller waits for the first one's answer
+
+
+def _new_probe_lock() -> None:
+    global _PROBES
+    _PROBES = threading.Lock()
+
+
+# A process forked while the probe thread held the lock would wait for it forever: the child gets its own.
+os.register_at_fork(after_in_child=_new_probe_lock)
+
+
+def prepare_in_background() -> None:
+    """Probe bubblewrap and build the system-call filter in a thread, once per process.
+
+    Building the filter runs the system's Python (≈ 0.1 s) and probing bwrap
+    starts a sandbox: started when the grading pipeline is imported, both
+    overlap with the rest of the grader's imports instead of delaying the first
+    worker.  Whoever needs an answer first simply waits for it.
+    """
+    threading.Thread(target=lambda: (bubblewrap_works(), syscall_filter()), daemon=True,
+                     name="autograder-isolation-probes").start()
+
+
 def syscall_filter() -> bytes | None:
     """The worker's seccomp program (raw BPF), or None where libseccomp's Python bindings are missing.
 
     The grader's own interpreter is tried first; a virtual environment usually
     cannot import the system's bindings, so then the system's Python builds it.
     """
+    with _PROBES:
+        return _build_syscall_filter()
+
+
+@functools.cache
+def _build_syscall_filter() -> bytes | None:
     try:
         import seccomp  # type: ignore[import-not-found]  # libseccomp's bindings, when this Python has them
     except ImportError:
@@ -107,9 +137,14 @@ def syscall_filter() -> bytes | None:
     return None
 
 
-@functools.cache
 def bubblewrap_works() -> bool:
     """True when bwrap exists and can create the namespaces we ask for."""
+    with _PROBES:
+        return _probe_bubblewrap()
+
+
+@functools.cache
+def _probe_bubblewrap() -> bool:
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return False

@@ -6,6 +6,16 @@ arguments to the worker, waits at most the function's time limit, and returns
 the decoded value, or raises `StudentCallError` with words for the student.
 Every call is recorded (printed text, warnings, inputs changed in place) for
 the test that made it.
+
+A hostile or broken submission costs little more than an honest one: each call
+of a part that hits a limit (timed out, ran out of memory, wrote past the
+output cap, or killed its worker) is a strike against the part and its
+function; after the part's first strike its calls get the shorter
+`call_seconds_after_timeouts`, and once the part has `timeouts_allowed`
+strikes, the remaining calls of every function that struck are not run at all
+(they fail, worth 0).  Functions that never hit a limit keep running: one
+endless loop does not cost a student the part's other functions.  Starting a
+replacement worker is charged to the part whose call stopped the old one.
 """
 from __future__ import annotations
 
@@ -30,7 +40,7 @@ class CallFailure(str, enum.Enum):
     CRASH = "crash"           # the worker died or returned unreadable data
     IMPORT = "import"         # the module did not import
     MISSING = "missing"       # the module or the function is not in the submission
-    BUDGET = "budget"         # not run: the part's time budget was used up
+    BUDGET = "budget"         # not run: the part's time budget, or its allowance of calls that hit a limit, is used up
 
 
 class StudentCallError(Exception):
@@ -115,7 +125,9 @@ class GradingSession:
         self.worker = WorkerProcess(scratch, folders, worker_limits(parts), mode)
         self.mode = mode
         self.spent = {part.name: 0.0 for part in parts}
-        self.timeouts = {part.name: 0 for part in parts}
+        self.strikes = {part.name: 0 for part in parts}   # calls that hit a limit or stopped the worker
+        self.struck: set[str] = set()   # "module.function" (or "module.import") of those calls
+        self.restart_owner: str | None = None   # the part whose call stopped the worker: it pays for the next start
         self.import_failures: dict[str, StudentCallError] = {}
         self.imported: set[str] = set()
         self.import_output = ""
@@ -136,37 +148,66 @@ class GradingSession:
         return self.log
 
     # -- calls --------------------------------------------------------------------
-    def _budget(self, module: str, call_seconds: float, text: str) -> float:
-        """How long this call may take: its limit, the part's remaining time, and the shorter
-        limit that applies once the part's calls have timed out `timeouts_allowed` times."""
+    def _budget(self, module: str, function: str, call_seconds: float, text: str) -> float:
+        """How long this call of module.function may take: its limit, the part's remaining time, and the
+        shorter limit once a call of the part hit a limit; none once the part has `timeouts_allowed`
+        strikes and this function is one that struck."""
         part = self.parts[self.module_part[module]]
-        remaining = part.limits.submission_seconds - self.spent[part.name]
+        limits = part.limits
+        remaining = limits.submission_seconds - self.spent[part.name]
         if remaining <= 0:
             raise StudentCallError(text, f"was not run: the time limit for part {part.name} "
-                                         f"({part.limits.submission_seconds:g} s) is used up", kind=CallFailure.BUDGET)
-        if self.timeouts[part.name] >= part.limits.timeouts_allowed:
-            call_seconds = min(call_seconds, part.limits.call_seconds_after_timeouts)
+                                         f"({limits.submission_seconds:g} s) is used up", kind=CallFailure.BUDGET)
+        strikes = self.strikes[part.name]
+        if strikes >= limits.timeouts_allowed and f"{module}.{function}" in self.struck:
+            raise StudentCallError(text, f"was not run: an earlier call of {function} timed out, ran out of memory "
+                                         f"or stopped the grader's worker, and so did {strikes} calls of part "
+                                         f"{part.name} (the limit is {limits.timeouts_allowed})",
+                                   kind=CallFailure.BUDGET)
+        if strikes:
+            call_seconds = min(call_seconds, limits.call_seconds_after_timeouts)
         return min(call_seconds, remaining)
 
-    def _request(self, module: str, message: dict, arrays: list, timeout: float, text: str) -> tuple[dict, list]:
-        part = self.module_part[module]
+    def _strike(self, part: str, function: str) -> None:
+        self.strikes[part] += 1
+        self.struck.add(function)
+
+    def _restart_if_stopped(self) -> None:
+        """Start the replacement of a stopped worker, charged to the part whose call stopped it."""
+        owner, self.restart_owner = self.restart_owner, None
+        if owner is None:
+            return
         started = time.perf_counter()
         try:
-            return self.worker.request(message, arrays, timeout)
+            self.worker.ensure_ready()
+        finally:
+            self.spent[owner] += time.perf_counter() - started
+
+    def _request(self, module: str, function: str, message: dict, arrays: list, timeout: float,
+                 text: str) -> tuple[dict, list]:
+        """One request for module.function (a function or class name, or "import"), strikes counted."""
+        part = self.module_part[module]
+        limits = self.parts[part].limits
+        shortened = self.strikes[part] > 0 and timeout <= limits.call_seconds_after_timeouts < limits.call_seconds
+        self._restart_if_stopped()
+        started = time.perf_counter()
+        try:
+            reply, reply_arrays = self.worker.request(message, arrays, timeout)
         except WorkerFailure as failure:
             if failure.kind == WorkerFailureKind.STARTUP:
                 raise   # the grading machine's fault: reported as a grading error, not to the student
-            reason = failure.reason
-            if failure.kind == WorkerFailureKind.TIMEOUT:
-                self.timeouts[part] += 1
-                limits = self.parts[part].limits
-                if self.timeouts[part] > limits.timeouts_allowed:
-                    reason += (f" (the limit is {limits.call_seconds_after_timeouts:g} s once "
-                               f"{limits.timeouts_allowed} calls of this part have timed out)")
+            self._strike(part, f"{module}.{function}")
+            self.restart_owner = part
             timed_out = failure.kind == WorkerFailureKind.TIMEOUT
+            reason = failure.reason
+            if timed_out and shortened:
+                reason += f" (the limit is {limits.call_seconds_after_timeouts:g} s once a call of this part has hit a limit)"
             raise StudentCallError(text, reason, kind=CallFailure.TIMEOUT if timed_out else CallFailure.CRASH) from None
         finally:
             self.spent[part] += time.perf_counter() - started
+        if not reply.get("ok") and "MemoryError" in str((reply.get("error") or {}).get("type", "")):
+            self._strike(part, f"{module}.{function}")   # the worker survived, but filling its memory took as long as a time-out
+        return reply, reply_arrays
 
     def ensure_imported(self, module: str, call_seconds: float) -> None:
         if module in self.imported:
@@ -180,8 +221,8 @@ class GradingSession:
             self.import_failures[module] = error
             raise error
         try:
-            reply, _ = self._request(module, {"op": "import", "module": module}, [],
-                                     self._budget(module, self.parts[part].limits.call_seconds, text), text)
+            reply, _ = self._request(module, "import", {"op": "import", "module": module}, [],
+                                     self._budget(module, "import", self.parts[part].limits.call_seconds, text), text)
         except StudentCallError as error:
             error.kind = CallFailure.IMPORT
             self.import_failures[module] = error
@@ -199,7 +240,7 @@ class GradingSession:
         target = method or name   # the function, or the method called on an object
         text = self.call_text(module, target, args, kwargs, owner=name if handle is not None else None)
         self.ensure_imported(module, call_seconds)
-        timeout = self._budget(module, call_seconds, text)
+        timeout = self._budget(module, name, call_seconds, text)
         arrays: list = []
         message = {"op": op, "module": module, "name": method or name,
                    "args": protocol.encode_value(list(args), arrays),
@@ -209,7 +250,7 @@ class GradingSession:
             message["handle"] = handle
         if repeat is not None:
             message["repeat"] = repeat
-        reply, reply_arrays = self._request(module, message, arrays, timeout, text)
+        reply, reply_arrays = self._request(module, name, message, arrays, timeout, text)
         if not reply.get("ok"):
             raise _error_from_reply(text, reply, inputs=self.inputs_text(module, target, args, kwargs))
         record = CallRecord(text=text, output=reply.get("output", ""), warnings=reply.get("warnings", []),

@@ -1,0 +1,146 @@
+"""What a call that hits a limit costs the rest of a part: strikes, the shorter limit, calls not run.
+
+The worker is replaced by a fake that answers as told, and the session's clock
+by one that moves only when told, so nothing here depends on the machine's speed.
+"""
+import pytest
+
+from autograder.course import load_parts
+from autograder.grading.boundary import (
+    CallFailure,
+    GradingSession,
+    IsolationMode,
+    StudentCallError,
+    WorkerFailure,
+    WorkerFailureKind,
+    _session,
+)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+class FakeWorker:
+    """Answers each call with what `behaviour[name]` says: "ok", "timeout", "crash", "memory" or "startup"."""
+
+    def __init__(self, clock: Clock, behaviour: dict[str, str], start_seconds: float = 0.0):
+        self.clock, self.behaviour, self.start_seconds = clock, behaviour, start_seconds
+        self.calls: list[tuple[str, float]] = []   # (function name, timeout given)
+        self.running = True
+        self.output = ""
+
+    def ensure_ready(self):
+        if not self.running:
+            self.clock.now += self.start_seconds
+            self.running = True
+
+    def request(self, message, arrays, timeout):
+        self.ensure_ready()
+        if message["op"] == "import":
+            return {"ok": True}, []
+        name = message["name"]
+        self.calls.append((name, timeout))
+        self.clock.now += 0.01
+        what = self.behaviour.get(name, "ok")
+        if what == "timeout":
+            self.clock.now += timeout
+            self.running = False
+            raise WorkerFailure(f"timed out after {timeout:g} s", WorkerFailureKind.TIMEOUT)
+        if what == "crash":
+            self.running = False
+            raise WorkerFailure("was killed", WorkerFailureKind.CRASH)
+        if what == "startup":
+            raise WorkerFailure("could not start", WorkerFailureKind.STARTUP)
+        if what == "memory":
+            return {"ok": False, "error": {"type": "MemoryError", "message": "", "where": []}}, []
+        return {"ok": True, "value": 1.0}, []
+
+    def close(self):
+        pass
+
+
+@pytest.fixture
+def session(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(_session, "time", clock)
+    parts = load_parts(["nn", "scaling"])
+    present = {(part.name, module) for part in parts for module in part.modules}
+    made = GradingSession("/nowhere", parts, present, IsolationMode.LIMITS_ONLY)
+    made.clock = clock
+    return made
+
+
+def use(session, behaviour, start_seconds=0.0) -> FakeWorker:
+    session.worker = FakeWorker(session.clock, behaviour, start_seconds)
+    return session.worker
+
+
+def call(session, module, name):
+    """(value, None) or (None, the StudentCallError)."""
+    try:
+        return getattr(getattr(session.student, module), name)(0.0), None
+    except StudentCallError as error:
+        return None, error
+
+
+def test_a_function_that_timed_out_twice_in_its_part_is_not_run_again(session):
+    worker = use(session, {"relu": "timeout"})
+    limits = session.parts["nn"].limits
+    _, first = call(session, "activations", "relu")
+    _, second = call(session, "activations", "relu")
+    _, third = call(session, "activations", "relu")
+    assert [timeout for _, timeout in worker.calls] == [limits.call_seconds, limits.call_seconds_after_timeouts]
+    assert first.kind == second.kind == CallFailure.TIMEOUT
+    assert "once a call of this part has hit a limit" in second.reason
+    assert third.kind == CallFailure.BUDGET and third.reason.startswith("was not run: an earlier call of relu")
+
+
+def test_functions_that_never_hit_a_limit_keep_running_with_the_shorter_limit(session):
+    worker = use(session, {"relu": "timeout", "forward": "timeout"})
+    call(session, "activations", "relu")
+    call(session, "network", "forward")          # the part's second strike
+    value, error = call(session, "activations", "sigmoid")
+    assert error is None and value == 1.0
+    assert worker.calls[-1] == ("sigmoid", session.parts["nn"].limits.call_seconds_after_timeouts)
+    _, error = call(session, "network", "forward")
+    assert error.kind == CallFailure.BUDGET
+
+
+def test_strikes_of_one_part_leave_another_part_alone(session):
+    worker = use(session, {"relu": "timeout"})
+    for _ in range(3):
+        call(session, "activations", "relu")
+    value, error = call(session, "laws", "kaplan_loss")
+    assert error is None and value == 1.0
+    assert worker.calls[-1] == ("kaplan_loss", session.parts["scaling"].functions[0].call_seconds)
+
+
+@pytest.mark.parametrize("what", ["crash", "memory"])
+def test_crashes_and_running_out_of_memory_are_strikes_too(session, what):
+    worker = use(session, {"relu": what})
+    call(session, "activations", "relu")
+    call(session, "activations", "relu")
+    _, error = call(session, "activations", "relu")
+    assert error.kind == CallFailure.BUDGET and len(worker.calls) == 2
+
+
+def test_a_worker_that_cannot_start_is_no_strike(session):
+    use(session, {"relu": "startup"})
+    for _ in range(3):
+        with pytest.raises(WorkerFailure):
+            call(session, "activations", "relu")
+    assert session.strikes["nn"] == 0
+
+
+def test_the_restart_after_a_crash_is_charged_to_the_part_that_caused_it(session):
+    use(session, {"relu": "crash"}, start_seconds=7.0)
+    call(session, "activations", "relu")
+    spent_by_nn = session.spent["nn"]
+    call(session, "laws", "kaplan_loss")         # the first call after the crash starts the new worker
+    assert session.spent["nn"] - spent_by_nn == pytest.approx(7.0)
+    assert session.spent["scaling"] < 1.0
