@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,16 +42,20 @@ def reference_submission(folder: Path) -> Path:
 
 
 def timed(argv: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MiB, the largest process of the tree) and stdout of one command."""
+    """Wall seconds, peak RSS (MiB, the largest process of the tree) and stdout of one command.
+
+    The peak comes from GNU time when it is installed: a child forked from this
+    process would otherwise report this process's own, larger, peak.
+    """
+    time_command = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").is_file() else []
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT)
-    output = process.stdout.read() if process.stdout else b""
-    _, status, usage = os.wait4(process.pid, 0)
+    process = subprocess.run(time_command + argv, capture_output=True, cwd=ROOT)
     wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} exited with {process.returncode}:\n{output[-400:]!r}")
-    return wall, usage.ru_maxrss / 1024, output.decode()
+        raise SystemExit(f"{' '.join(argv)} exited with {process.returncode}:\n{process.stderr[-400:]!r}")
+    peak_kib = int(process.stderr.decode().split()[-1]) if time_command else \
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, peak_kib / 1024, process.stdout.decode()
 
 
 def worker_startup(submission: Path, runs: int) -> list[float]:
