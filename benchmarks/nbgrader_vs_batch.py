@@ -161,26 +161,34 @@ def our_points(output: Path) -> dict[str, float]:
         return {row["student"]: float(row["nn"]) for row in csv.DictReader(stream)}
 
 
+def make_course(base: Path, source: nbformat.NotebookNode, students: int) -> tuple[Path, dict, list[str]]:
+    """An nbgrader course in base with source as its nn notebook, released, and the ReLU-only submissions.
+
+    Returns the course folder, the environment to run nbgrader in, and the student names.
+    """
+    course = base / "course"
+    env = environment(base)
+    (course / "source" / ASSIGNMENT).mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.course_id = 'week5'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n"
+        "c.ExecutePreprocessor.timeout = 300\nc.ExecutePreprocessor.kernel_name = 'python3'\n")
+    nbformat.write(source, course / "source" / ASSIGNMENT / "nn.ipynb")
+    run([str(BIN / "nbgrader"), "generate_assignment", ASSIGNMENT, f"--CourseDirectory.root={course}"], course, env)
+    names = [f"student{number:02d}" for number in range(1, students + 1)]
+    for number, name in enumerate(names):
+        folder = course / "submitted" / name / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(relu_only(course / "release" / ASSIGNMENT / "nn.ipynb", number), folder / "nn.ipynb")
+    return course, env, names
+
+
 def main(students: int = 20, runs: int = 3) -> None:
     base = Path(tempfile.mkdtemp(prefix="nbgrader-vs-batch-"))
     try:
-        course = base / "course"
-        env = environment(base)
-        (course / "source" / ASSIGNMENT).mkdir(parents=True)
-        (course / "nbgrader_config.py").write_text(
-            "c = get_config()\nc.CourseDirectory.course_id = 'week5'\n"
-            f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n"
-            "c.ExecutePreprocessor.timeout = 300\nc.ExecutePreprocessor.kernel_name = 'python3'\n")
-        nbformat.write(typical_source_notebook(), course / "source" / ASSIGNMENT / "nn.ipynb")
+        course, env, names = make_course(base, typical_source_notebook(), students)
         nbgrader = [str(BIN / "nbgrader")]
         root_option = f"--CourseDirectory.root={course}"
-        run(nbgrader + ["generate_assignment", ASSIGNMENT, root_option], course, env)
-        names = [f"student{number:02d}" for number in range(1, students + 1)]
-        for number, name in enumerate(names):
-            folder = course / "submitted" / name / ASSIGNMENT
-            folder.mkdir(parents=True)
-            nbformat.write(relu_only(course / "release" / ASSIGNMENT / "nn.ipynb", number), folder / "nn.ipynb")
-
         print(f"{students} ReLU-only notebook submissions of part nn (a typical nbgrader course: plain asserts), "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
         theirs, ours = [], []
