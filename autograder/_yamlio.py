@@ -6,21 +6,18 @@ a map from each value's path (a tuple of keys and list indices) to its position.
 """
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from ._errors import UserError, UserErrors, read_user_text
 
-# jsonschema imports the optional `rfc3987_syntax` package when it is installed
-# (the Jupyter stack pulls it in), and that package compiles a grammar at import:
-# about a second, on every command.  We never check the "iri" formats it serves,
-# so it is kept out; jsonschema then simply has no checker for those formats.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
-import jsonschema  # noqa: E402
+if TYPE_CHECKING:
+    import jsonschema
 
 KeyPath = tuple  # a path into the data: keys (str) and list indices (int)
 
@@ -140,7 +137,15 @@ def load_yaml(path: str | Path, text: str | None = None, aliases: bool = True) -
 
 
 def validate(document: LocatedYaml, schema: dict) -> None:
-    """Check the document against a JSON Schema; raise every problem, located, at once."""
+    """Check the document against a JSON Schema; raise every problem, located, at once.
+
+    jsonschema (with the format checkers it imports) costs more to import than
+    grading the reference's easiest part, and every command loads the manifests:
+    a document that `_surely_valid` accepts is valid and needs no more; anything
+    else, jsonschema decides and words.
+    """
+    if _surely_valid(document.data, schema):
+        return
     problems = schema_problems(document, schema)
     if problems:
         raise UserErrors([error for _, error in problems])
@@ -153,7 +158,7 @@ def schema_problems(document: LocatedYaml, schema: dict) -> list[tuple[KeyPath, 
     both by the question and by its type's branch) fails twice in jsonschema; the
     user sees it once.
     """
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = _jsonschema().Draft202012Validator(schema)
     problems = sorted(validator.iter_errors(document.data), key=lambda e: document.position(e.absolute_path))
     found: dict[str, tuple[KeyPath, UserError]] = {}
     for problem in problems:
@@ -185,3 +190,77 @@ def _describe(problem: jsonschema.ValidationError) -> str:
         allowed = ", ".join(repr(value) for value in problem.validator_value)
         return f"{where}: {problem.instance!r} is not one of {allowed}"
     return f"{where}: {problem.message}"
+
+
+def _jsonschema() -> Any:
+    """jsonschema, imported on first use."""
+    # jsonschema imports the optional `rfc3987_syntax` package when it is installed
+    # (the Jupyter stack pulls it in), and that package compiles a grammar at import:
+    # about a second.  We never check the "iri" formats it serves, so it is kept
+    # out; jsonschema then simply has no checker for those formats.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "not installed"
+    import jsonschema
+
+    return jsonschema
+
+
+_TYPES: dict[str, Any] = {
+    "object": lambda value: isinstance(value, dict),
+    "array": lambda value: isinstance(value, list),
+    "string": lambda value: isinstance(value, str),
+    # bool is an int in Python, never a number in JSON Schema; 1.0 (an integer there) is left to jsonschema
+    "integer": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "number": lambda value: isinstance(value, (int, float)) and not isinstance(value, bool),
+}
+_NUMBER_BOUNDS = {"minimum": lambda value, bound: value >= bound,
+                  "exclusiveMinimum": lambda value, bound: value > bound}
+
+
+def _surely_valid(instance: Any, schema: dict | bool) -> bool:
+    """True only when instance certainly satisfies schema (Draft 2020-12); False means "ask jsonschema".
+
+    Knows the few keywords the course's own files use (type, properties,
+    required, additionalProperties, propertyNames, minProperties, items, enum,
+    pattern, minimum, exclusiveMinimum); any other keyword, or a value whose
+    meaning differs between YAML and JSON, answers False.
+    """
+    if isinstance(schema, bool):
+        return schema
+    for keyword, rule in schema.items():
+        if keyword == "type":
+            if rule not in _TYPES or not _TYPES[rule](instance):
+                return False
+        elif keyword == "enum":
+            if not any(type(instance) is type(allowed) and instance == allowed for allowed in rule):
+                return False
+        elif keyword == "pattern":
+            if isinstance(instance, str) and not re.search(rule, instance):
+                return False
+        elif keyword in _NUMBER_BOUNDS:
+            if _TYPES["number"](instance) and not _NUMBER_BOUNDS[keyword](instance, rule):
+                return False
+        elif keyword == "items":
+            if isinstance(instance, list) and not all(_surely_valid(item, rule) for item in instance):
+                return False
+        elif keyword in ("properties", "additionalProperties", "required", "propertyNames", "minProperties"):
+            if isinstance(instance, dict) and not _object_surely_valid(instance, keyword, rule, schema):
+                return False
+        else:
+            return False
+    return True
+
+
+def _object_surely_valid(instance: dict, keyword: str, rule: Any, schema: dict) -> bool:
+    """One object keyword of schema, for a mapping whose keys must all be text (JSON's)."""
+    if not all(isinstance(key, str) for key in instance):
+        return False
+    if keyword == "properties":
+        return all(_surely_valid(instance[key], sub) for key, sub in rule.items() if key in instance)
+    if keyword == "additionalProperties":
+        known = schema.get("properties", {})
+        return all(_surely_valid(value, rule) for key, value in instance.items() if key not in known)
+    if keyword == "required":
+        return all(key in instance for key in rule)
+    if keyword == "propertyNames":
+        return all(_surely_valid(key, rule) for key in instance)
+    return len(instance) >= rule   # minProperties

@@ -14,10 +14,12 @@ Run: .venv/bin/python benchmarks/batch_class.py [class size]
 """
 from __future__ import annotations
 
+import csv
+import os
 import random
 import re
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -44,7 +46,8 @@ def write(folder: Path, modules: dict[tuple[str, str], str]) -> None:
         (folder / part / f"{module}.py").write_text(source)
 
 
-def make_class(folder: Path, size: int, seed: int = 5) -> dict[str, int]:
+def make_class(folder: Path, size: int, seed: int = 5, kind_of: dict[str, str] | None = None) -> dict[str, int]:
+    """Write the class into folder; kind_of (if given) gets each student's kind, by student id."""
     rng = random.Random(seed)
     reference = reference_modules()
     mistakes = sorted(path for path in (ROOT / "tests" / "fixtures" / "mistakes").glob("*/*") if path.is_dir())
@@ -55,6 +58,8 @@ def make_class(folder: Path, size: int, seed: int = 5) -> dict[str, int]:
         kind = kinds[index % len(kinds)]
         counts[kind] = counts.get(kind, 0) + 1
         student = folder / f"student{index:03d}"
+        if kind_of is not None:
+            kind_of[student.name] = kind
         if kind == "right":
             write(student, reference)
         elif kind == "right_other_way":
@@ -73,6 +78,8 @@ def make_class(folder: Path, size: int, seed: int = 5) -> dict[str, int]:
             modules = dict(reference)
             chosen = ([ROOT / "tests" / "fixtures" / "hostile" / rng.choice(HOSTILE)] if kind == "hostile"
                       else rng.sample(mistakes, rng.randint(1, 3)))
+            if kind == "hostile" and kind_of is not None:
+                kind_of[student.name] = f"hostile ({chosen[0].name})"
             for case in chosen:
                 part = "nn" if kind == "hostile" else case.parent.name
                 for override in case.glob("*.py"):
@@ -83,32 +90,53 @@ def make_class(folder: Path, size: int, seed: int = 5) -> dict[str, int]:
     return counts
 
 
-def run_batch(submissions: Path, output: Path, jobs: int) -> tuple[float, float, float]:
+def run_batch(submissions: Path, output: Path, jobs: int) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) of the largest process of the batch's tree, and gradebook rows."""
     command = [str(Path(sys.executable).parent / "autograder"), "batch", str(submissions), "-o", str(output),
                "-j", str(jobs), "--no-progress"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    process.communicate()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = process.stderr.read() if process.stderr else b""
+    _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
-    if process.returncode != 0:
-        raise SystemExit(f"batch failed with status {process.returncode}")
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"batch failed with status {os.waitstatus_to_exitcode(status)}:\n{errors[-1000:]!r}")
     rows = (output / "gradebook.csv").read_text().count("\n") - 1
-    return wall, children, rows
+    return wall, usage.ru_maxrss / 1024, rows
 
 
-def main(size: int = 200) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        submissions = Path(folder) / "class"
-        submissions.mkdir()
-        counts = make_class(submissions, size)
-        print(f"class of {size}: " + ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items())))
-        for jobs in (1, 2):
-            wall, peak, rows = run_batch(submissions, Path(folder) / f"out-j{jobs}", jobs)
-            print(f"-j {jobs}: {rows} rows in {wall:.1f} s = {rows / wall:.2f} submissions/s; "
-                  f"peak RSS of the largest process so far {peak:.0f} MiB"
-                  + ("   (target: 200 in <= 120 s)" if jobs == 2 else ""))
+def grading_seconds(output: Path, kinds: dict[str, str]) -> tuple[float, float, str]:
+    """Median grading time of the honest submissions, and the slowest hostile one (seconds, student)."""
+    with open(output / "gradebook.csv", newline="") as stream:
+        seconds = {row["student"]: float(row["grading_seconds"]) for row in csv.DictReader(stream)}
+    hostile = [(time, f"{student}, {kinds[student]}") for student, time in seconds.items()
+               if kinds.get(student, "").startswith("hostile")]
+    honest = [time for student, time in seconds.items() if kinds.get(student, "hostile") not in ("corrupt_zip",)
+              and not kinds.get(student, "hostile").startswith("hostile")]
+    slowest = max(hostile)
+    return statistics.median(honest), slowest[0], slowest[1]
+
+
+def main(sizes: list[int]) -> None:
+    jobs_list = [int(jobs) for jobs in os.environ.get("JOBS", "2").split(",")]
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            submissions = Path(folder) / "class"
+            submissions.mkdir()
+            kinds: dict[str, str] = {}
+            counts = make_class(submissions, size, kind_of=kinds)
+            print(f"class of {size}: " + ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items())))
+            for jobs in jobs_list:
+                load = os.getloadavg()[0]
+                output = Path(folder) / f"out-j{jobs}"
+                wall, peak, rows = run_batch(submissions, output, jobs)
+                honest, hostile, who = grading_seconds(output, kinds)
+                print(f"-j {jobs}: {rows} rows in {wall:.1f} s = {rows / wall:.2f} submissions/s"
+                      + ("   (target: 200 in <= 60 s)" if jobs == 2 else "")
+                      + f"; load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
+                print(f"      peak RSS of the largest process of the batch: {peak:.0f} MiB; grading time: median honest "
+                      f"{honest:.2f} s, slowest hostile {hostile:.2f} s ({who}, {hostile / honest:.1f}x; target <= 3x)")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main([int(size) for size in sys.argv[1:]] or [200])

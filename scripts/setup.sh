@@ -32,6 +32,9 @@ if [ ! -f "$stamp" ]; then
     rm -f .venv/.installed-*
     touch "$stamp"
 fi
+# bytecode for the package, the reference and the suites (an editable install has none, and a grading
+# process that runs with PYTHONDONTWRITEBYTECODE would compile them from source every time)
+.venv/bin/python -m compileall -q autograder reference >/dev/null || true
 
 # IMS's QTI 1.2.1 DTD, which the tests validate the Canvas export against (from a PyPI package; see the script)
 if [ ! -f .venv/share/ims-qti/ims_qtiasiv1p2p1.dtd ]; then

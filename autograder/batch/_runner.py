@@ -30,7 +30,7 @@ from ._discover import Entry, discover
 from ._gradebook import write_gradebook
 from ._jobs import grade_job
 from ._limited_job import GRADE_JOB, died_reason, limit_this_process, out_of_memory_reason, over_time_reason, run_within_limits
-from ._merge import PartPlan, held_parts, merge, plan_for
+from ._merge import PartPlan, code_parts, held_parts, merge, plan_for
 from ._state import BatchState, grader_fingerprint, submission_fingerprint
 
 
@@ -97,18 +97,58 @@ class _Outputs:
         (self.output / "index.html").write_text(render_dashboard(list(self.results.values()), similarity=similarity),
                                                 encoding="utf-8")
 
-    def check_similarity(self, entries: list[Entry]):
-        """The similarity section of the dashboard; a failure of the check never costs the batch its dashboard."""
-        from ..course import load_parts
-        from ..render.dashboard import SimilaritySection
-        from ._similarity import check_similarity
 
-        graded = {part.name for result in self.results.values() for part in result.parts}
+
+def _similarity_job(entries: list[Entry], part_names: set[str], output: Path):
+    """The similarity section of the dashboard; a failure of the check never costs the batch its dashboard."""
+    from ..course import load_parts
+    from ._similarity import check_similarity
+
+    try:
+        return check_similarity(entries, [part for part in load_parts() if part.name in part_names], output)
+    except Exception as error:   # a bug of ours or of the library: grades are untouched, say so
+        return _similarity_failed(error)
+
+
+def _similarity_failed(error: BaseException):
+    from ..render.dashboard import SimilaritySection
+
+    return SimilaritySection(missing=f"The similarity check failed ({type(error).__name__}: {error}); "
+                                     "no grade depends on it.")
+
+
+def _graded_part_names(results: dict[str, GradingResult], plans: dict[str, PartPlan]) -> set[str]:
+    """The code parts the gradebook will hold once every pending job is done (whatever each job's outcome)."""
+    from ..course import load_parts
+
+    names = {part.name for result in results.values() for part in result.parts}
+    for plan in plans.values():
+        names |= set(plan.parts or [part.name for part in load_parts()])
+        if plan.keep_from is not None:
+            names |= set(code_parts(plan.keep_from))
+    return names
+
+
+class _BackgroundSimilarity:
+    """The similarity check in a process of its own, started with the grading: it reads the submissions,
+    not the results, so it need not wait for them, and the batch does not end with a long serial step."""
+
+    def __init__(self, entries: list[Entry], part_names: set[str], output: Path):
+        from pebble import ProcessPool
+
+        self._pool = ProcessPool(max_workers=1, context=multiprocessing.get_context("spawn"))
+        self._future = self._pool.schedule(_similarity_job, args=(entries, part_names, output))
+
+    def result(self):
         try:
-            return check_similarity(entries, [part for part in load_parts() if part.name in graded], self.output)
-        except Exception as error:   # a bug of ours or of the library: grades are untouched, say so
-            return SimilaritySection(missing=f"The similarity check failed ({type(error).__name__}: {error}); "
-                                             "no grade depends on it.")
+            return self._future.result()
+        except Exception as error:   # its process died: the grades are untouched, say so
+            return _similarity_failed(error)
+
+    def stop(self) -> None:
+        """Stop the check if it still runs, and its process."""
+        self._pool.stop()
+        self._pool.join(timeout=30)
 
 
 def _settings_fingerprint(settings: BatchSettings) -> str:
@@ -171,17 +211,21 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         outputs.write_gradebook()
 
     interrupted = False
-    with _progress(len(pending), settings.progress) as bar:
-        try:
-            parts_of = {student: plan.parts for student, plan in plans.items()}
-            if settings.dask:
-                _run_on_dask(pending, settings, parts_of, finished, bar)
-            else:
-                _run_locally(pending, settings, parts_of, finished, bar)
-        except KeyboardInterrupt:
-            interrupted = True
-    outputs.write_gradebook()
-    outputs.write_dashboard(None if interrupted else outputs.check_similarity(entries))
+    similarity = _BackgroundSimilarity(entries, _graded_part_names(outputs.results, plans), output)
+    try:
+        with _progress(len(pending), settings.progress) as bar:
+            try:
+                parts_of = {student: plan.parts for student, plan in plans.items()}
+                if settings.dask:
+                    _run_on_dask(pending, settings, parts_of, finished, bar)
+                else:
+                    _run_locally(pending, settings, parts_of, finished, bar)
+            except KeyboardInterrupt:
+                interrupted = True
+        outputs.write_gradebook()
+        outputs.write_dashboard(None if interrupted else similarity.result())
+    finally:
+        similarity.stop()   # interrupted, or a failure: the check is of no use any more
     errors = sum(1 for result in outputs.results.values() if result.error)
     return BatchSummary(total=len(entries), graded_now=len(outputs.results) - reused, reused=reused,
                         errors=errors, interrupted=interrupted, output=output)

@@ -97,8 +97,10 @@ def _compare_part(copydetect, part: Part, codes: dict[str, str]) -> list[tuple[S
     """The pairs of this part sharing the most code, most alike first, each with both codes cut into
     (text, shared) pieces for the side-by-side page."""
     boilerplate = _boilerplate(copydetect, part)
-    prints = [_Fingerprinted(student, code, _fingerprint(copydetect, code, boilerplate))
-              for student, code in sorted(codes.items())]
+    # Tokenising is nearly all the cost, and many hand in the same code (untouched stubs, one shared
+    # solution): each distinct code is fingerprinted once; a fingerprint is never changed once made.
+    distinct = {code: _fingerprint(copydetect, code, boilerplate) for code in set(codes.values())}
+    prints = [_Fingerprinted(student, code, distinct[code]) for student, code in sorted(codes.items())]
     prints = [item for item in prints if item.print.hashes]   # an untouched stub has nothing of its own
     # Cheap first pass: how many fingerprints two submissions share, relative to the smaller.
     scored = []

@@ -6,6 +6,7 @@ from in editable mode, or the folder named by the AUTOGRADER_COURSE variable.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -19,10 +20,16 @@ from ._manifest import Part, load_part
 from ._settings import GradingSettings, load_settings
 
 
+@cache
+def _checkout() -> Path:
+    """The checkout this package was installed from (resolved once: a test calls course_root() hundreds of times)."""
+    return Path(__file__).resolve().parents[2]
+
+
 def course_root() -> Path:
     """The folder with `assignments/` in it."""
     configured = os.environ.get("AUTOGRADER_COURSE")
-    root = Path(configured) if configured else Path(__file__).resolve().parents[2]
+    root = Path(configured) if configured else _checkout()
     if not (root / "assignments").is_dir():
         raise UserError("no assignments/ folder here; set AUTOGRADER_COURSE to the course folder", root)
     return root
@@ -82,4 +89,10 @@ def load_reference(part: str, module: str) -> ModuleType:
 
 def _is_course_reference(module: ModuleType, root: Path) -> bool:
     location = getattr(module, "__file__", None)
-    return location is not None and Path(location).resolve().parent == (root / "reference").resolve()
+    return location is not None and _real(location).parent == _real(str(root / "reference"))
+
+
+@functools.lru_cache(maxsize=64)
+def _real(path: str) -> Path:
+    """path with its links resolved; asked for the same few folders at every call into the reference."""
+    return Path(path).resolve()

@@ -207,10 +207,11 @@ def _warning_notes(warnings: list[dict]) -> list[str]:
 
 
 # pytest's built-in plugins that grading has no use for; each costs start-up time
-# (unraisableexception and threadexception run gc.collect() at every session's end).
+# (unraisableexception and threadexception run gc.collect() at every session's end;
+# debugging imports pdb, and unittest the unittest package: the suites use neither).
 _UNUSED_PLUGINS = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisableexception", "threadexception",
                    "faulthandler", "doctest", "junitxml", "pastebin", "logging", "legacypath", "setuponly",
-                   "setupplan", "nose")
+                   "setupplan", "nose", "debugging", "unittest", "tmpdir", "monkeypatch", "recwarn", "subtests")
 
 
 def run_suites(session: GradingSession, parts: list[Part], seeds: dict[str, int]) -> GradingPlugin:

@@ -127,17 +127,20 @@ def _kind_name(value) -> str:
 
 def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool) -> Mismatch | None:
     got_array = as_numeric_array(got)
-    expected_text = show(expected if not scalar else expected.item())
+
+    def expected_text() -> str:   # only a mismatch needs the text (array2string is most of a passing check's time)
+        return show(expected if not scalar else expected.item())
+
     if got_array is None:
         wanted = "a number" if scalar else f"an array of numbers with shape {expected.shape}"
         return Mismatch(where, f"{where} should be {wanted}, but your function returned {_kind_name(got)}",
-                        expected_text, show(got))
+                        expected_text(), show(got))
     if got_array.shape != expected.shape:
         if scalar:
             problem = f"{where} should be a single number, but it has shape {got_array.shape}"
         else:
             problem = f"{where} has shape {got_array.shape}, but shape {expected.shape} was expected"
-        return Mismatch(where, problem, expected_text, show(got))
+        return Mismatch(where, problem, expected_text(), show(got))
     if expected.dtype.kind in "iub":
         if not np.array_equal(got_array, expected):
             return _value_mismatch(got_array, expected, where)
@@ -145,14 +148,14 @@ def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool)
             # ids, counts and labels must be able to index arrays: integer-valued floats cannot
             return Mismatch(where, f"{where} has the right values, but as an array of dtype {got_array.dtype}: an "
                                    "array of integers was expected (use dtype=int, or .astype(int))",
-                            f"{expected_text}", show(got))
+                            expected_text(), show(got))
         return None
     got_float = got_array.astype(np.float64)
     if np.any(~np.isfinite(got_float) & np.isfinite(expected)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(got_float) & np.isfinite(expected))[0])
         at = f" at index {bad}" if got_float.ndim else ""
         return Mismatch(where, f"{where} contains {got_float[bad] if bad else got_float.item()}{at} where a finite "
-                        f"number was expected (an overflow or a division by zero?)", expected_text, show(got))
+                        f"number was expected (an overflow or a division by zero?)", expected_text(), show(got))
     rtol, atol = tolerances(got_array, expected, rtol, atol)
     differs = ~np.isclose(got_float, expected, rtol=rtol, atol=atol, equal_nan=True)
     if differs.any():

@@ -17,4 +17,6 @@ fi
 python3 -m venv "$ROOT/venv"
 # editable: the package stays inside source/, which the grader closes to the student's user
 "$ROOT/venv/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT/source"
+# bytecode once here, not compiled from source by every grading process (an editable install has none)
+"$ROOT/venv/bin/python" -m compileall -q "$ROOT/source/autograder" "$ROOT/source/reference" >/dev/null || true
 "$ROOT/venv/bin/autograder" overview >/dev/null

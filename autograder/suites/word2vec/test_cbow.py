@@ -201,7 +201,9 @@ def test_cbow_step_moves_the_weights_against_the_gradient(student, ref, calls, r
     _, expected_in, expected_out = reference_step(ref, inputs)
     call_step(student, inputs)
     got_in, got_out = weights_after(calls, inputs)
-    outside = np.setdiff1d(np.arange(len(W_in)), context)
+    touched = np.zeros(len(W_in), dtype=bool)
+    touched[context] = True
+    outside = np.flatnonzero(~touched)   # the rows of no context word (np.setdiff1d would import numpy.ma: 30 ms)
 
     def ascent(before, expected):
         return lambda got: ratio(np.asarray(got) - before, expected - before) == pytest.approx(-1)
