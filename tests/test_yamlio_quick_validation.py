@@ -1,6 +1,6 @@
 """The quick schema check that spares loading jsonschema never accepts what jsonschema rejects.
 
-`_yamlio.validate` skips jsonschema when `_surely_valid` says yes, so a yes
+`_yamlio.validate` skips jsonschema when fastjsonschema (`_quickly_valid`) says yes, so a yes
 there must be a yes of jsonschema's on every document: the course's own files,
 and any change of them (generated).
 """
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograder._yamlio import _surely_valid, load_yaml
+from autograder._yamlio import _quickly_valid, load_yaml
 from autograder.course import course_root
 from autograder.course._manifest import MANIFEST_SCHEMA
 from autograder.course._settings import SETTINGS_SCHEMA
@@ -29,8 +29,8 @@ def jsonschema_accepts(data, schema) -> bool:
 
 
 @pytest.mark.parametrize("path", COURSE_FILES, ids=lambda path: f"{path.parent.name}/{path.name}")
-def test_the_course_files_are_surely_valid(path):
-    assert _surely_valid(load_yaml(path).data, schema_of(path))
+def test_the_course_files_are_quickly_valid(path):
+    assert _quickly_valid(load_yaml(path).data, schema_of(path))
 
 
 # values a YAML file can hold, including the ones JSON Schema reads differently from Python
@@ -68,7 +68,7 @@ def removed(data, path):
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
-def test_a_changed_course_file_is_surely_valid_only_when_jsonschema_accepts_it(data):
+def test_a_changed_course_file_is_quickly_valid_only_when_jsonschema_accepts_it(data):
     path = data.draw(st.sampled_from(COURSE_FILES))
     document = load_yaml(path).data
     for _ in range(data.draw(st.integers(1, 3))):
@@ -79,7 +79,7 @@ def test_a_changed_course_file_is_surely_valid_only_when_jsonschema_accepts_it(d
             document = replaced(document, where, {**found, data.draw(st.text(max_size=4)): data.draw(VALUES)})
         else:
             document = replaced(document, where, data.draw(VALUES))
-    if _surely_valid(document, schema_of(path)):
+    if _quickly_valid(document, schema_of(path)):
         assert jsonschema_accepts(document, schema_of(path))
 
 
@@ -90,6 +90,6 @@ def _at(data, path):
 
 
 def test_a_keyword_it_does_not_know_is_left_to_jsonschema():
-    assert not _surely_valid({"a": 1}, {"type": "object", "patternProperties": {"^a$": {"type": "string"}}})
-    assert not _surely_valid(1.0, {"type": "integer"})      # an integer to JSON Schema; jsonschema decides
-    assert not _surely_valid(True, {"type": "number"})      # a bool is never a number in JSON
+    assert not _quickly_valid({"a": 1}, {"type": "object", "patternProperties": {"^a$": {"type": "string"}}})
+    assert not _quickly_valid(1.0, {"type": "integer"})      # an integer to JSON Schema; jsonschema decides
+    assert not _quickly_valid(True, {"type": "number"})      # a bool is never a number in JSON
