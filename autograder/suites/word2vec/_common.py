@@ -12,6 +12,7 @@ from autograder.grading.compare import as_numeric_array, canonical, compare, sho
 from autograder.grading.diagnose import Hints
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
 from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
+from autograder.suites.replay import close_to, orders_replaying
 
 T = TypeVar("T")
 
@@ -252,3 +253,28 @@ def check_topics(W_in, topic_of_word, separation: float, typical: float, *, call
              f"two words of different topics {different:.3f}. Training should put the first clearly above the "
              f"second (by more than {separation}); a correct trainer gets about {typical}.", inputs=inputs,
              expected=f"same-topic similarity above {different + separation:.3f}", got=f"{same:.3f}")
+
+
+# -- replaying a trainer's tiny runs ---------------------------------------------------------------------------
+def replayed_orders(train: Callable, arguments: dict, examples: int, step: Callable, *, call: str, seed: int,
+                    rtol: float) -> tuple[list, str]:
+    """(the per-epoch orders of the examples that reproduce the trainer's weights, the inputs for the feedback).
+
+    train(**arguments, seed=seed) runs twice: with lr = 0, which returns the initial weights unchanged, and with
+    arguments["lr"]; the reference's step(W_in, W_out, example) (in place) is replayed from the first run's
+    weights in every order of the examples (see autograder/suites/replay.py).
+    """
+    inputs = "\n".join([f"ids = np.array({np.asarray(arguments['ids']).tolist()})"]
+                       + [f"{name} = {value}" for name, value in arguments.items() if name != "ids"]
+                       + [f"seed = {seed}"])
+    shape = {"vocab_size": arguments["vocab_size"], "dim": arguments["dim"], "epochs": arguments["epochs"]}
+    start = trained_embeddings(train(**{**arguments, "lr": 0.0}, seed=seed), call=call, inputs=inputs, **shape)
+    end = trained_embeddings(train(**arguments, seed=seed), call=call, inputs=inputs, **shape)
+
+    def one_step(state: dict, example: int) -> dict:
+        W_in, W_out = state["W_in"].copy(), state["W_out"].copy()
+        step(W_in, W_out, example)
+        return {"W_in": W_in, "W_out": W_out}
+    orders = orders_replaying({"W_in": start[0], "W_out": start[1]}, examples, arguments["epochs"], one_step,
+                              close_to({"W_in": end[0], "W_out": end[1]}, rtol=rtol))
+    return orders, inputs
