@@ -544,13 +544,16 @@ def tiny_run(student, X, y, settings: dict, seed: int) -> tuple[dict, np.ndarray
               "b2": (1,)}
     if not isinstance(got, (tuple, list)) or len(got) != 2 or not isinstance(got[0], dict):
         fail(f"{TRAIN_CALL} should return a pair (params, losses).", inputs=inputs, got=got)
-    params = {name: as_numeric_array(got[0].get(name)) for name in shapes}
-    losses = as_numeric_array(got[1])
-    if any(value is None or value.shape != shapes[name] for name, value in params.items()) or losses is None \
-            or losses.shape != (settings["epochs"],):
-        fail(f"{TRAIN_CALL} should return params of shapes {shapes} and {settings['epochs']} losses.",
-             inputs=inputs, got=show(got, 300))
-    return {name: value.astype(np.float64) for name, value in params.items()}, losses.astype(np.float64), inputs
+    params, losses = {}, as_numeric_array(got[1])
+    for name, shape in shapes.items():
+        array = as_numeric_array(got[0].get(name))
+        if array is None or array.shape != shape:
+            fail(f"{TRAIN_CALL} should return params of shapes {shapes}.", inputs=inputs, got=show(got, 300))
+        params[name] = array.astype(np.float64)
+    if losses is None or losses.shape != (settings["epochs"],):
+        fail(f"{TRAIN_CALL} should return {settings['epochs']} losses, one per epoch.", inputs=inputs,
+             got=show(got[1], 300))
+    return params, losses.astype(np.float64), inputs
 
 
 @grades("network.train", weight=0.5)

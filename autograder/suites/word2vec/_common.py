@@ -1,7 +1,6 @@
 """Helpers shared by the word2vec suites (not a test file: the grader collects test_*.py only)."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -9,7 +8,7 @@ import numpy as np
 
 from autograder.grading.checks import diagnosis, fail, first_mistake, matches
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
-from autograder.grading.diagnose import Hints
+from autograder.grading.diagnose import Hints, explain_rows, rows_difference
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
 from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
 from autograder.suites.replay import close_to, orders_replaying
@@ -146,23 +145,12 @@ def as_items(value) -> list | None:
     return [canonical(item) for item in value]
 
 
-def multiset_difference(got: list, expected: list, fmt=str) -> str:
-    """'missing ...; unexpected ...' in words, for results whose order is not graded."""
-    got_counts, expected_counts = Counter(got), Counter(expected)
-    missing = expected_counts - got_counts
-    extra = got_counts - expected_counts
-
-    def listed(counter: Counter) -> str:
-        items = sorted(counter.items(), key=lambda item: repr(item[0]))
-        text = ", ".join(fmt(key) + (f" ×{count}" if count > 1 else "") for key, count in items[:8])
-        return text + (", ..." if len(items) > 8 else "")
-
-    parts = []
-    if missing:
-        parts.append(f"missing {sum(missing.values())}: {listed(missing)}")
-    if extra:
-        parts.append(f"unexpected {sum(extra.values())}: {listed(extra)}")
-    return "; ".join(parts)
+def multiset_difference(got: list, expected: list, fmt=str, names: list[str] | None = None) -> str:
+    """'missing ...; unexpected ...' in words, for results whose order is not graded, and how the unexpected rows
+    differ from the missing ones when they all differ alike (diagnose.rows_difference and explain_rows)."""
+    difference = rows_difference(got, expected, fmt)
+    pairing = explain_rows(got, expected, names, fmt)
+    return difference + (f". {pairing[0][:-1]}" if difference and pairing else "")
 
 
 # -- the trainers' runs on planted corpora ---------------------------------------------------------------------------
