@@ -383,11 +383,12 @@ def rows_pairing(got: list, expected: list, names: list[str] | None = None, fmt:
     if not missing or not extra or len(extra) > 200:
         return None
     found: list[tuple] = []   # (item index, changed entries, added?, the row, its partner)
-    for row in extra:
-        match = next(((m, change) for m in missing for change in [_one_item_change(row, m)] if change), None)
-        if match is None:
+    for row in sorted(extra, key=_size, reverse=True):   # the longest first: they have the fewest partners
+        candidates = [(len(change[1]), position, m, change) for position, m in enumerate(missing)
+                      for change in [_one_item_change(row, m)] if change]
+        if not candidates:
             return None
-        partner, (index, entries, added) = match
+        _, _, partner, (index, entries, added) = min(candidates, key=lambda candidate: candidate[:2])
         missing.remove(partner)
         found.append((index, entries, added, row, partner))
     if len({(index, added) for index, _, added, _, _ in found}) != 1:
@@ -405,6 +406,10 @@ def rows_pairing(got: list, expected: list, names: list[str] | None = None, fmt:
         text += (f"; every entry {'added' if added else 'left out'} is equal to the {name(twins[0])} of its row "
                  f"(a repeat of that value{'' if added else ' dropped'}: compare positions, not values?)")
     return text
+
+
+def _size(row) -> int:
+    return sum(len(item) if isinstance(item, tuple) else 1 for item in row) if isinstance(row, tuple) else 1
 
 
 def _one_item_change(row, partner) -> tuple[int, list, bool] | None:
