@@ -130,7 +130,8 @@ def _explain(got, expected, hints: Hints, label: str) -> list[str]:
         return [f"{label} equals {alternative}"]
     if isinstance(expected, dict):
         return _explain_dict(got, expected, hints, label)
-    sequence = isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple, np.ndarray))
+    sequence = isinstance(expected, (list, tuple)) and (isinstance(got, (list, tuple)) or (
+        isinstance(got, np.ndarray) and got.ndim > 0))   # a 0-d array has no items to list
     if sequence:
         order = _order(list(got), list(expected), label)
         if order:

@@ -158,6 +158,13 @@ def test_explain_with_a_function_of_one_input_never_fails(got, expected, argumen
                                                                                                      "s"))))
 
 
+def test_a_0d_array_inside_a_list_is_described_without_an_error():
+    """hypothesis found _explain iterating over a 0-d array returned where a list was expected."""
+    from autograder.grading import diagnose
+    said = diagnose._explain([np.array(False), 1.0], [[np.array(0.0)], np.array(0.0)], Hints(), "x")
+    assert all(isinstance(sentence, str) for sentence in said)
+
+
 @GENERATED
 @given(got=worker_values, expected=worker_values)
 def test_the_rows_relations_never_fail_on_any_lists(got, expected):
