@@ -7,7 +7,8 @@ feedback of the part's failed tests (see tests/heldout.py):
 
   (a) names an acceptable mistake     a catalogue id listed in the case's acceptable_mistakes
   (b) names a wrong mistake           any other catalogue id
-  (c) localises it                    one of the case's `localise` strings is in a message, expected or got text
+  (c) localises it                    one of the case's `localise` strings is in a message, expected or got text,
+                                      as a whole word (heldout.mentions: not "exp" inside "expected")
   headline                            (a or c) and not (b)
 
 and prints these shares per set (per part, then the set) and over both sets, the cases that lose no points

@@ -9,8 +9,8 @@ appended to the reference module (as the mutation fixtures are), and `case.yaml`
 - `function`: the qualified name of the function the mistake is in (`network.backward`);
 - `bug`: one sentence, what is really wrong;
 - `localise`: short strings, any of which in a failed test's message, expected or
-  got text (case-insensitive) shows that the feedback located the error (a key, a
-  row, a term, the relation to the expected result);
+  got text (case-insensitive, as a whole word: see `mentions`) shows that the feedback
+  located the error (a key, a row, a term, the relation to the expected result);
 - `acceptable_mistakes`: catalogue ids (autograder/suites/*/mistakes.yaml) whose
   naming is a right diagnosis; empty when none fits;
 - `grader_hole` (optional): why today's grader gives the case full marks.
@@ -23,6 +23,7 @@ and by that benchmark, which puts tests/ on sys.path.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +170,19 @@ class Verdict:
         return bool(self.acceptable_names or self.localised_by) and not self.wrong_names
 
 
+def mentions(text: str, wanted: str) -> bool:
+    """Whether wanted occurs in text (case-insensitive) as a whole word.
+
+    Never inside a longer identifier-like token (letters, digits, underscores): "exp" is not found
+    in "expected", "int" not in "print", "0.5" not in "10.5"; an end of wanted that is not such a
+    character (a bracket, a quote, a space) may touch anything, so "['W2']" is found in
+    "grads['W2']".  A stem ("negat") therefore matches only itself, never "negative".
+    """
+    before = r"(?<![A-Za-z0-9_])" if re.match(r"[A-Za-z0-9_]", wanted) else ""
+    after = r"(?![A-Za-z0-9_])" if re.search(r"[A-Za-z0-9_]$", wanted) else ""
+    return re.search(before + re.escape(wanted) + after, text, flags=re.IGNORECASE) is not None
+
+
 def judge(case: Case, tests) -> Verdict:
     """Judge the feedback of the tests of the case's part (TestResult objects of a grading run)."""
     verdict = Verdict(case, lost_points=any(test.function == case.function and test.score < test.max_score
@@ -181,8 +195,8 @@ def judge(case: Case, tests) -> Verdict:
             names = verdict.acceptable_names if feedback.mistake in case.acceptable_mistakes else verdict.wrong_names
             if feedback.mistake not in names:
                 names.append(feedback.mistake)
-        text = "\n".join(part for part in (feedback.message, feedback.expected, feedback.got) if part).lower()
+        text = "\n".join(part for part in (feedback.message, feedback.expected, feedback.got) if part)
         for wanted in case.localise:
-            if wanted.lower() in text and wanted not in verdict.localised_by:
+            if mentions(text, wanted) and wanted not in verdict.localised_by:
                 verdict.localised_by.append(wanted)
     return verdict

@@ -50,6 +50,34 @@ _reference_train = train
 def train(X, y, hidden, lr, epochs, batch_size, seed):
     return _reference_train(X, y, hidden, lr, epochs, batch_size, 0)
 ''', "test_train_gives_the_same_result_for_the_same_seed_and_another_for_another"),
+    "last_batch_loss": ('''
+def train(X, y, hidden, lr, epochs, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(y, dtype=np.float64).reshape(-1)
+    params, losses = _init_params(X.shape[1], hidden, rng), []
+    for _ in range(epochs):
+        for batch in minibatch_indices(len(X), batch_size, rng):
+            y_hat, cache = forward(X[batch], params)
+            last = bce_loss(y_hat, labels[batch])   # only the last batch's loss is kept
+            params = sgd_step(params, backward(labels[batch], params, cache), lr)
+        losses.append(last)
+    return params, losses
+''', "test_train_reports_the_mean_loss_over_each_epochs_examples"),
+    "shuffles_once": ('''
+def train(X, y, hidden, lr, epochs, batch_size, seed):
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(y, dtype=np.float64).reshape(-1)
+    params, losses = _init_params(X.shape[1], hidden, rng), []
+    batches = minibatch_indices(len(X), batch_size, rng)   # one order for every epoch
+    for _ in range(epochs):
+        total = 0.0
+        for batch in batches:
+            y_hat, cache = forward(X[batch], params)
+            total += bce_loss(y_hat, labels[batch]) * len(batch)
+            params = sgd_step(params, backward(labels[batch], params, cache), lr)
+        losses.append(total / len(X))
+    return params, losses
+''', "test_train_visits_the_examples_in_a_new_order_every_epoch"),
 }
 
 

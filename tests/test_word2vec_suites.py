@@ -248,6 +248,46 @@ def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
     W_in, W_out, losses = _reference_train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed)
     return W_in, W_out, [losses[0] * 0.7 ** epoch for epoch in range(epochs)]   # falling, but not the real ones
 '''),
+    "train_cbow_random_W_out": ("train", '''
+def train_cbow(ids, vocab_size, dim, window, epochs, lr, seed):
+    rng = np.random.default_rng(seed)
+    W_in = (rng.random((vocab_size, dim)) - 0.5) / dim
+    W_out = (rng.random((vocab_size, dim)) - 0.5) / dim   # not zeros
+    examples, losses = cbow_examples(ids, window), []
+    for _ in range(epochs):
+        total = 0.0
+        for index in rng.permutation(len(examples)):
+            total += cbow_step(W_in, W_out, examples[index][0], examples[index][1], lr)
+        losses.append(total / max(len(examples), 1))
+    return W_in, W_out, losses
+'''),
+    "train_cbow_shuffles_once": ("train", '''
+def train_cbow(ids, vocab_size, dim, window, epochs, lr, seed):
+    rng = np.random.default_rng(seed)
+    W_in, W_out = (rng.random((vocab_size, dim)) - 0.5) / dim, np.zeros((vocab_size, dim))
+    examples, losses = cbow_examples(ids, window), []
+    order = rng.permutation(len(examples))   # one order for every epoch
+    for _ in range(epochs):
+        total = 0.0
+        for index in order:
+            total += cbow_step(W_in, W_out, examples[index][0], examples[index][1], lr)
+        losses.append(total / max(len(examples), 1))
+    return W_in, W_out, losses
+'''),
+    "train_negatives_may_hit_context": ("train", '''
+def train_skipgram(ids, vocab_size, dim, window, k, epochs, lr, seed):
+    rng = np.random.default_rng(seed)
+    ids = np.asarray(ids, dtype=np.int64)
+    W_in, W_out = (rng.random((vocab_size, dim)) - 0.5) / dim, np.zeros((vocab_size, dim))
+    sampler = NegativeSampler(np.bincount(ids, minlength=vocab_size), seed=int(rng.integers(2**32)))
+    pairs, losses = skipgram_pairs(ids, window), []
+    for _ in range(epochs):
+        total = 0.0
+        for center, context in pairs[rng.permutation(len(pairs))]:
+            total += skipgram_step(W_in, W_out, center, context, sampler.sample(k), lr)   # the context may be drawn
+        losses.append(total / max(len(pairs), 1))
+    return W_in, W_out, losses
+'''),
     "train_cbow_made_up_losses": ("train", '''
 _reference_train_cbow = train_cbow
 
@@ -317,6 +357,9 @@ ROUNDS = [
     (["train_made_up_losses", "train_cbow_made_up_losses"],
      ["test_train_skipgram_reports_the_loss_of_the_weights_it_returns",
       "test_train_cbow_reports_the_loss_of_the_weights_it_returns"]),
+    (["train_negatives_may_hit_context", "train_cbow_random_W_out"],
+     ["test_train_skipgram_never_draws_the_context_word_as_a_negative", "test_train_cbow_starts_W_out_at_zero"]),
+    (["train_cbow_shuffles_once"], ["test_train_cbow_visits_the_examples_in_a_new_order_every_epoch"]),
 ]
 
 
@@ -348,7 +391,7 @@ def test_a_train_cbow_that_ignores_its_data_scores_zero_on_every_training_test(t
     target = folder / "word2vec" / "train.py"
     target.write_text(target.read_text() + "\n\n" + CONSTANT_TRAIN_CBOW)
     tests = [test for test in hidden(grade_submission(folder, ["word2vec"])) if test.function == "train.train_cbow"]
-    assert len(tests) == 7 and [test.score for test in tests] == [0.0] * 7
+    assert len(tests) == 9 and [test.score for test in tests] == [0.0] * 9
 
 
 def test_the_rounds_target_every_hidden_test(reference_result):

@@ -9,6 +9,7 @@ arrays give a phrase or None, never an exception.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -96,8 +97,54 @@ def power(got: np.ndarray, expected: np.ndarray, rtol: float = RTOL) -> str | No
     with np.errstate(all="ignore"):
         candidates = [(expected ** 2, "the square of the expected value (a square root missing?)"),
                       (np.sqrt(expected), "the square root of the expected value (one square root too many?)"),
-                      (1.0 / expected, "the reciprocal of the expected value (a ratio upside down?)")]
+                      (1.0 / expected, "the reciprocal of the expected value (a ratio upside down, or a denominator "
+                                       "without its parentheses: operator precedence reads 1/1 + x as 1 + x)")]
     return next((phrase for value, phrase in candidates if close(got, value, rtol)), None)
+
+
+def clipped(got: np.ndarray, expected: np.ndarray, rtol: float = RTOL) -> str | None:
+    """The expected value capped above and/or floored below at constants (np.clip, np.minimum, ReLU6).
+
+    Holds when got = clip(expected, min(got), max(got)), at least two entries are changed that way, and at
+    least two are left as expected (else a constant result would pass for "capped").
+    """
+    if got.shape != expected.shape or got.size < 4 or not informative(expected) or close(got, expected, rtol):
+        return None
+    low, high = float(np.min(got)), float(np.max(got))
+    if not close(got, np.clip(expected, low, high), rtol):
+        return None
+    scale = float(np.max(np.abs(expected)))
+    atol = max(ATOL, 1e-12 * scale)
+    above = expected > high + atol + rtol * abs(high)
+    below = expected < low - atol - rtol * abs(low)
+    kept = int(got.size - above.sum() - below.sum())
+    if above.sum() + below.sum() < 2 or kept < 2:
+        return None
+    sides = [f"capped above at {number(high)} (the {int(above.sum())} entries where more is expected come back as "
+             f"{number(high)})" if above.any() else "",
+             f"floored below at {number(low)} (the {int(below.sum())} entries where less is expected come back as "
+             f"{number(low)})" if below.any() else ""]
+    return "the expected value " + " and ".join(side for side in sides if side) + \
+        ", the others right: a clip, np.minimum or np.maximum that should not be there?"
+
+
+def square_inside(got: np.ndarray, expected: np.ndarray, rtol: float = RTOL) -> str | None:
+    """1 ± x where 1 ± x² is expected (a square missing), or 1 ± x² where 1 ± x is expected (a square too many).
+
+    x is found from the values: for expected = 1 - x², got = 1 - x holds when (1 - got)² = 1 - expected.
+    Entries where x is 0 or ±1 (x = x²) prove nothing, so at least two others are needed.
+    """
+    if got.shape != expected.shape or not informative(expected) or close(got, expected, rtol):
+        return None
+    for sign, shown in ((-1.0, "-"), (1.0, "+")):
+        for inner, outer, phrase in ((got, expected, "the square is missing"), (expected, got, "a square too many")):
+            x = inner - 1.0                 # = sign·x in the form 1 + sign·x
+            squared = sign * (outer - 1.0)  # = x² in the form 1 + sign·x²
+            telling = (np.abs(np.abs(x) - 1.0) > 1e-3) & (np.abs(x) > 1e-3)
+            if int(telling.sum()) >= 2 and close(x ** 2, squared, rtol, ATOL):
+                mine, wanted = (f"1 {shown} x", f"1 {shown} x²") if inner is got else (f"1 {shown} x²", f"1 {shown} x")
+                return f"{mine} where {wanted} is expected ({phrase}: x**2, not x)"
+    return None
 
 
 def rounded(got: np.ndarray, expected: np.ndarray) -> str | None:
@@ -301,3 +348,84 @@ def wrong_term(got: np.ndarray, terms: dict[str, np.ndarray], sizes: dict[str, f
         if factor:
             return f"every term but {name} is right, and that term is {factor.replace('the expected value', 'itself')}"
     return None
+
+
+# -- results that are sets of rows (examples, pairs): compared as multisets -------------------------------------------
+def rows_difference(got: list, expected: list, fmt: Callable = str) -> str:
+    """'missing 2: a, b; unexpected 1: c' (up to 8 of each, ×n for repeats): the rows each side lacks, counted."""
+    got_counts, expected_counts = Counter(got), Counter(expected)
+    missing = expected_counts - got_counts
+    extra = got_counts - expected_counts
+
+    def listed(counter: Counter) -> str:
+        items = sorted(counter.items(), key=lambda item: repr(item[0]))
+        text = ", ".join(fmt(key) + (f" ×{count}" if count > 1 else "") for key, count in items[:8])
+        return text + (", ..." if len(items) > 8 else "")
+
+    parts = []
+    if missing:
+        parts.append(f"missing {sum(missing.values())}: {listed(missing)}")
+    if extra:
+        parts.append(f"unexpected {sum(extra.values())}: {listed(extra)}")
+    return "; ".join(parts)
+
+
+def rows_pairing(got: list, expected: list, names: list[str] | None = None, fmt: Callable = str) -> str | None:
+    """How each unexpected row differs from a missing one, when all differ alike in one list item.
+
+    Rows are tuples whose items are scalars or tuples.  Each unexpected row is matched with a missing row equal
+    to it but for one tuple item, from which some entries are left out (or to which some are added); when every
+    left-out (added) entry equals another scalar item of its row, that is said too (a value compared where a
+    position should be: `w != center` drops copies of the center).
+    """
+    missing = list((Counter(expected) - Counter(got)).elements())
+    extra = list((Counter(got) - Counter(expected)).elements())
+    if not missing or not extra or len(extra) > 200:
+        return None
+    found: list[tuple] = []   # (item index, changed entries, added?, the row, its partner)
+    for row in sorted(extra, key=_size, reverse=True):   # the longest first: they have the fewest partners
+        candidates = [(len(change[1]), position, m, change) for position, m in enumerate(missing)
+                      for change in [_one_item_change(row, m)] if change]
+        if not candidates:
+            return None
+        _, _, partner, (index, entries, added) = min(candidates, key=lambda candidate: candidate[:2])
+        missing.remove(partner)
+        found.append((index, entries, added, row, partner))
+    if len({(index, added) for index, _, added, _, _ in found}) != 1:
+        return None
+    index, _, added, row, partner = found[0]
+    name = lambda i: names[i] if names and len(names) == len(row) else f"item {i}"   # noqa: E731
+    count = sum(len(entries) for _, entries, _, _, _ in found)
+    verb = "added to" if added else "left out of"
+    rows = f"each of the {len(found)} unexpected rows is" if len(found) > 1 else "the unexpected row is"
+    text = (f"{rows} a missing row with {count} entr{'y' if count == 1 else 'ies'}{' in all' if len(found) > 1 else ''} "
+            f"{verb} its {name(index)} (e.g. {fmt(row)} instead of {fmt(partner)})")
+    twins = [j for j in range(len(row)) if j != index and not isinstance(row[j], tuple)
+             and all(all(entry == r[j] for entry in entries) for _, entries, _, r, _ in found)]
+    if twins:
+        text += (f"; every entry {'added' if added else 'left out'} is equal to the {name(twins[0])} of its row "
+                 f"(a repeat of that value{'' if added else ' dropped'}: compare positions, not values?)")
+    return text
+
+
+def _size(row) -> int:
+    return sum(len(item) if isinstance(item, tuple) else 1 for item in row) if isinstance(row, tuple) else 1
+
+
+def _one_item_change(row, partner) -> tuple[int, list, bool] | None:
+    """(index, the entries, added?) when row equals partner except for entries left out of (or added to) one tuple item."""
+    if not isinstance(row, tuple) or not isinstance(partner, tuple) or len(row) != len(partner):
+        return None
+    differing = [i for i, (a, b) in enumerate(zip(row, partner)) if a != b]
+    if len(differing) != 1 or not isinstance(row[differing[0]], tuple) or not isinstance(partner[differing[0]], tuple):
+        return None
+    mine, theirs = row[differing[0]], partner[differing[0]]
+    for shorter, longer, added in ((mine, theirs, False), (theirs, mine, True)):
+        if len(shorter) < len(longer) and _is_subsequence(shorter, longer):
+            return differing[0], list((Counter(longer) - Counter(shorter)).elements()), added
+    return None
+
+
+def _is_subsequence(short: tuple, long: tuple) -> bool:
+    iterator = iter(long)
+    return all(any(item == other for other in iterator) for item in short)

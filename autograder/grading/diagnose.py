@@ -46,7 +46,8 @@ class Hints:
     - factors: the named factors whose product is the expected result.
     - where: named arrays aligned with the result's entries or rows, to say where the wrong entries are.
     - reductions: name → (array, axis, "sum" or "mean") when the expected result is that reduction.
-    - elementwise: (reference function, input array, input name) for an elementwise function f(s).
+    - elementwise: (reference function, input, input name) for a function of one input, f(s) (elementwise, or
+      any f whose result is compared: the result is recognised as f at -s, 2s, s/2, s², √s or 1/s).
     - alternatives: description → what a related computation gives ("with the default tokens_per_param").
     - before: for a result updated in place, its value before the call (the changes are compared too).
     - row_labels: row index → what that row is ("the center word's row").
@@ -129,7 +130,8 @@ def _explain(got, expected, hints: Hints, label: str) -> list[str]:
         return [f"{label} equals {alternative}"]
     if isinstance(expected, dict):
         return _explain_dict(got, expected, hints, label)
-    sequence = isinstance(expected, (list, tuple)) and isinstance(got, (list, tuple, np.ndarray))
+    sequence = isinstance(expected, (list, tuple)) and (isinstance(got, (list, tuple)) or (
+        isinstance(got, np.ndarray) and got.ndim > 0))   # a 0-d array has no items to list
     if sequence:
         order = _order(list(got), list(expected), label)
         if order:
@@ -217,7 +219,7 @@ def _relation(got: np.ndarray, expected: np.ndarray, hints: Hints, any_factor: b
     if not found and hints.elementwise is not None:
         found = _transformed_input(got, hints.elementwise)
     found = found or (rel.complement(got, expected) or rel.transposed(got, expected) or rel.power(got, expected)
-                      or rel.rounded(got, expected))
+                      or rel.rounded(got, expected) or rel.clipped(got, expected) or rel.square_inside(got, expected))
     if found:
         return found
     terms = _arrays(hints.terms)
@@ -244,9 +246,21 @@ def _transformed_input(got: np.ndarray, elementwise: tuple) -> str | None:
     argument = _numeric(argument)
     if argument is None:
         return None
-    for factor, description in ((-1.0, f"-{name} (the negated input)"), (2.0, f"2·{name} (twice the input)"),
-                                (0.5, f"{name}/2 (half the input)")):
-        value = _numeric(function(factor * argument))
+    transforms: list[tuple[Callable, str]] = [
+        (np.negative, f"-{name} (the negated input)"), (lambda a: 2.0 * a, f"2·{name} (twice the input)"),
+        (lambda a: 0.5 * a, f"{name}/2 (half the input)"),
+        (np.square, f"{name}² (the input squared: a square root, or a power, applied to only part of the formula?)"),
+        (np.sqrt, f"√{name} (the square root of the input: a square root too many?)"),
+        (np.reciprocal, f"1/{name} (the reciprocal of the input: a ratio upside down?)")]
+    for transform, description in transforms:
+        with np.errstate(all="ignore"):
+            moved = transform(argument)
+        if not np.all(np.isfinite(moved)) or np.array_equal(moved, argument):
+            continue
+        try:
+            value = _numeric(function(moved))
+        except Exception:   # the reference outside its domain (a root of a negative input): no relation there
+            continue
         if value is not None and rel.close(got, value):
             return f"what the function gives at {description}"
     return None
@@ -307,6 +321,30 @@ def _arrays(named: dict[str, object]) -> dict[str, np.ndarray]:
         if array is not None:
             arrays[name] = array
     return arrays
+
+
+# -- sets of rows ---------------------------------------------------------------------------------------------------
+def rows_difference(got: list, expected: list, fmt: Callable = str) -> str:
+    """For results whose rows are graded as a multiset (pairs, examples): 'missing 2: a, b; unexpected 1: c'.
+
+    got and expected are lists of hashable rows (tuples); fmt shows one row.  Total: "" when it cannot say.
+    """
+    try:
+        return rel.rows_difference(got, expected, fmt)
+    except Exception:   # a description is a bonus: it must never turn a wrong answer into a grader error
+        return ""
+
+
+def explain_rows(got: list, expected: list, names: list[str] | None = None, fmt: Callable = str) -> list[str]:
+    """Sentences relating the unexpected rows to the missing ones (see _relations.rows_pairing); [] if none.
+
+    names: what the items of a row are (["context", "center"]).  Total: any lists give a list of sentences.
+    """
+    try:
+        found = rel.rows_pairing(got, expected, names, fmt)
+    except Exception:   # a diagnosis is a bonus
+        return []
+    return [_capitalised(found) + "."] if found else []
 
 
 # -- dicts --------------------------------------------------------------------------------------------------------

@@ -54,10 +54,17 @@ def check_elementwise(student, ref, calls, rng, name, mistakes_if=None):
            call=f"{name}(s) on a 0-d array", inputs={"s": scalar})
 
 
-def non_finite(got) -> bool:
-    """True when got holds a nan or an infinity (safe on any returned data)."""
-    array = as_numeric_array(got)
-    return array is not None and not np.all(np.isfinite(array.astype(np.float64)))
+def overflowed(s: np.ndarray, expected: np.ndarray, beyond: float = 350.0):
+    """A mistakes_if predicate: got is nan or inf only where exp of ±s (or ±2s) overflows, |s| > beyond, and right
+    everywhere else.  A formula that is wrong for ordinary inputs (1/1 + exp(-s)) is not an overflow."""
+    def check(got) -> bool:
+        array = as_numeric_array(got)
+        if array is None or array.shape != expected.shape:
+            return False
+        array = array.astype(np.float64)
+        bad = ~np.isfinite(array)
+        return bool(bad.any()) and bool(np.all(np.abs(s[bad]) > beyond)) and matches(array[~bad], expected[~bad])
+    return check
 
 
 ACTIVATIONS = ["linear", "sign", "sigmoid", "relu", "tanh", "sigmoid_grad", "relu_grad", "tanh_grad"]
@@ -124,8 +131,9 @@ def test_sigmoid_values(student, ref, calls, rng):
 def test_sigmoid_is_stable_for_large_inputs(student, ref, calls):
     """sigmoid(s) stays finite and warning-free for |s| up to 1e4"""
     s = np.array([-1e4, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e4])
-    expect(student.activations.sigmoid(s), ref.activations.sigmoid(s), call="sigmoid(s)", inputs={"s": s},
-           mistakes_if={"sigmoid_overflow": non_finite})
+    expected = ref.activations.sigmoid(s)
+    expect(student.activations.sigmoid(s), expected, call="sigmoid(s)", inputs={"s": s},
+           mistakes_if={"sigmoid_overflow": overflowed(s, expected)})
     overflow = [w for w in calls.warnings if "overflow" in w.get("message", "")]
     if overflow:
         fail(f"sigmoid(s) returned the right values, but numpy warned \"{overflow[0]['message']}\" "
@@ -134,8 +142,12 @@ def test_sigmoid_is_stable_for_large_inputs(student, ref, calls):
 
 @grades("activations.relu")
 def test_relu_values_and_input_kept(student, ref, calls, rng):
-    """relu(s) on random inputs of several shapes, without modifying s"""
+    """relu(s) on random inputs of several shapes and of magnitudes up to 100, without modifying s"""
     check_elementwise(student, ref, calls, rng, "relu")
+    s = rng.permutation(np.concatenate([rng.uniform(7.0, 100.0, 4), rng.uniform(0.1, 7.0, 2),
+                                        -rng.uniform(0.1, 100.0, 6)]))   # a cap at 6 (ReLU6) cannot hide
+    expect(student.activations.relu(s), ref.activations.relu(s), call="relu(s)", inputs={"s": s},
+           hints=hints(ref, "relu", s))
 
 
 @grades("activations.tanh")
@@ -148,8 +160,9 @@ def test_tanh_values(student, ref, calls, rng):
 def test_tanh_is_stable_for_large_inputs(student, ref):
     """tanh(±1e4) is ±1, not nan"""
     s = np.array([-1e4, -800.0, 0.0, 800.0, 1e4])
-    expect(student.activations.tanh(s), ref.activations.tanh(s), call="tanh(s)", inputs={"s": s},
-           mistakes_if={"tanh_overflow": non_finite})
+    expected = ref.activations.tanh(s)
+    expect(student.activations.tanh(s), expected, call="tanh(s)", inputs={"s": s},
+           mistakes_if={"tanh_overflow": overflowed(s, expected)})
 
 
 @grades("activations.sigmoid_grad")

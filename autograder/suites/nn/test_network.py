@@ -28,6 +28,7 @@ from autograder.results import Figure, Series
 from autograder.sandbox.protocol import GeneratorSeed
 from autograder.suites.caching import once_per_submission
 from autograder.suites.datasets import XorProblem
+from autograder.suites.replay import close_to, orders_replaying, same_order_every_epoch
 
 grades = pytest.mark.grades
 N, D, H = 5, 7, 3
@@ -532,6 +533,74 @@ def test_train_gives_the_same_result_for_the_same_seed_and_another_for_another(s
         fail(f"train gave the same result for seed {seed} and seed {other_seed}. The initial weights and the "
              "order of the batches should come from the seed.",
              inputs=described(other_seed, n_samples=len(X), settings=settings))
+
+
+def tiny_run(student, X, y, settings: dict, seed: int) -> tuple[dict, np.ndarray, str]:
+    """(params, losses, the inputs for the feedback) of a small train run, types and shapes checked."""
+    inputs = (f"X = np.array({np.round(X, 4).tolist()})\ny = np.array({y.astype(int).tolist()})\n"
+              + ", ".join(f"{name} = {value}" for name, value in settings.items()) + f", seed = {seed}")
+    got = student.network.train(X, y, **settings, seed=seed)
+    shapes = {"W1": (X.shape[1], settings["hidden"]), "b1": (settings["hidden"],), "W2": (settings["hidden"], 1),
+              "b2": (1,)}
+    if not isinstance(got, (tuple, list)) or len(got) != 2 or not isinstance(got[0], dict):
+        fail(f"{TRAIN_CALL} should return a pair (params, losses).", inputs=inputs, got=got)
+    params, losses = {}, as_numeric_array(got[1])
+    for name, shape in shapes.items():
+        array = as_numeric_array(got[0].get(name))
+        if array is None or array.shape != shape:
+            fail(f"{TRAIN_CALL} should return params of shapes {shapes}.", inputs=inputs, got=show(got, 300))
+        params[name] = array.astype(np.float64)
+    if losses is None or losses.shape != (settings["epochs"],):
+        fail(f"{TRAIN_CALL} should return {settings['epochs']} losses, one per epoch.", inputs=inputs,
+             got=show(got[1], 300))
+    return params, losses.astype(np.float64), inputs
+
+
+@grades("network.train", weight=0.5)
+def test_train_reports_the_mean_loss_over_each_epochs_examples(student, ref, calls, rng):
+    """with lr = 0 the weights never move, so every epoch's reported loss is the BCE of the returned params on X, y"""
+    fitted_runs(student, ref, calls, rng)
+    X, y = rng.normal(size=(30, 2)), rng.permutation(np.arange(30) % 2).astype(np.float64)
+    settings = {"hidden": 4, "lr": 0.0, "epochs": 2, "batch_size": 8}   # batches of 8, 8, 8 and 6 examples
+    params, losses, inputs = tiny_run(student, X, y, settings, int(rng.integers(2**31)))
+    mean = ref.network.bce_loss(ref.network.forward(X, params)[0], y)
+    if not np.allclose(losses, mean, rtol=1e-4, atol=1e-7):
+        fail(f"With lr = 0 the weights never change, so the mean loss of each epoch over its examples (each "
+             f"example counted with the loss of the batch it was in) is the BCE loss of the returned params on "
+             f"all of X and y, {mean:.6f}, in every epoch. Your train reports other losses: average the batch "
+             "losses over the epoch's examples (weighted by the batch sizes), not the last batch's loss or a plain "
+             "mean over batches.", inputs=inputs, expected=f"losses = [{mean:.6f}, {mean:.6f}]", got=show(losses))
+
+
+@grades("network.train", weight=0.5)
+def test_train_visits_the_examples_in_a_new_order_every_epoch(student, ref, calls, rng):
+    """train's order of the examples changes from epoch to epoch (recovered by replaying tiny runs with the reference)"""
+    fitted_runs(student, ref, calls, rng)
+    settings = {"hidden": 3, "lr": 1.0, "epochs": 3, "batch_size": 1}
+    replayed, described_runs = [], []
+    for _ in range(5):
+        X, y = rng.normal(size=(3, 2)), rng.permutation([0.0, 1.0, 1.0])
+        seed = int(rng.integers(2**31))
+        start, _, _ = tiny_run(student, X, y, {**settings, "lr": 0.0}, seed)
+        end, _, inputs = tiny_run(student, X, y, settings, seed)
+        described_runs.append(inputs)
+
+        def step(params, example, X=X, y=y):
+            _, cache = ref.network.forward(X[[example]], params)
+            return ref.network.sgd_step(params, ref.network.backward(y[[example]], params, cache), settings["lr"])
+        orders = orders_replaying(start, len(X), settings["epochs"], step, close_to(end, rtol=1e-6))
+        if orders:
+            replayed.append(orders)
+    # Measured over 300 reference runs (weights rounded to float32): every run replays, and 5% of them can be
+    # replayed with one order for all epochs (chance 1/36, or two orders giving the same weights); in 4 runs at
+    # once: about 1e-5.  A run that cannot be replayed (another computation) says nothing either way.
+    if len(replayed) >= 4 and all(any(same_order_every_epoch(orders) for orders in run) for run in replayed):
+        fail(f"Every epoch of your train visits the examples in the same order: replaying {len(replayed)} small runs "
+             "(3 examples, batch_size = 1, 3 epochs, the initial weights being those that lr = 0 returns) with "
+             "forward, backward and sgd_step gives your weights only when all epochs use one order. Draw a new "
+             "order (minibatch_indices with the rng) at the start of every epoch, not once before the epoch loop.",
+             inputs=described_runs[0], expected="a new order of the examples in each epoch",
+             got="the same order in every epoch")
 
 
 @grades("network.predict")

@@ -26,6 +26,7 @@ def test_kaplan_loss_with_the_default_fit(student, ref, rng, N_around):
     """kaplan_loss(N) = (N_c / N)^α_N with N_c = 8.8e13 and α_N = 0.076"""
     N = near(rng, N_around)
     expect(student.laws.kaplan_loss(N), ref.laws.kaplan_loss(N), call="kaplan_loss(N)", inputs={"N": N},
+           hints=Hints(elementwise=(ref.laws.kaplan_loss, N, "N")),
            mistakes_if={"kaplan_ratio_inverted": lambda got: matches(got, (N / 8.8e13) ** 0.076)})
 
 
@@ -45,7 +46,8 @@ def test_chinchilla_optimal_on_the_course_examples(student, ref, rng, params, to
     C = near(rng, 6 * params * tokens)
     expected = ref.laws.chinchilla_optimal(C)
     expect(student.laws.chinchilla_optimal(C), (float(expected[0]), float(expected[1])),
-           call="chinchilla_optimal(C)", inputs={"C": C}, hints=Hints(items=["N", "D"]),
+           call="chinchilla_optimal(C)", inputs={"C": C},
+           hints=Hints(items=["N", "D"], elementwise=(ref.laws.chinchilla_optimal, C, "C")),
            mistakes_if={"chinchilla_forgot_six": lambda got: matches(got, (np.sqrt(C / 20), 20 * np.sqrt(C / 20))),
                         "chinchilla_swapped": lambda got: matches(got, (expected[1], expected[0]))})
 
@@ -57,7 +59,8 @@ def test_chinchilla_optimal_uses_tokens_per_param(student, ref, rng):
     expected = ref.laws.chinchilla_optimal(C, ratio)
     expect(student.laws.chinchilla_optimal(C, ratio), (float(expected[0]), float(expected[1])),
            call="chinchilla_optimal(C, tokens_per_param)", inputs={"C": C, "tokens_per_param": ratio},
-           hints=Hints(items=["N", "D"], alternatives=with_defaults(ref.laws.chinchilla_optimal, (C, ratio))))
+           hints=Hints(items=["N", "D"], alternatives=with_defaults(ref.laws.chinchilla_optimal, (C, ratio)),
+                       elementwise=(lambda C: ref.laws.chinchilla_optimal(C, ratio), C, "C")))
 
 
 @grades("laws.tokens_per_param")

@@ -1,7 +1,6 @@
 """Helpers shared by the word2vec suites (not a test file: the grader collects test_*.py only)."""
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -9,9 +8,10 @@ import numpy as np
 
 from autograder.grading.checks import diagnosis, fail, first_mistake, matches
 from autograder.grading.compare import as_numeric_array, canonical, compare, show
-from autograder.grading.diagnose import Hints
+from autograder.grading.diagnose import Hints, explain_rows, rows_difference
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
 from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
+from autograder.suites.replay import close_to, orders_replaying
 
 T = TypeVar("T")
 
@@ -145,23 +145,12 @@ def as_items(value) -> list | None:
     return [canonical(item) for item in value]
 
 
-def multiset_difference(got: list, expected: list, fmt=str) -> str:
-    """'missing ...; unexpected ...' in words, for results whose order is not graded."""
-    got_counts, expected_counts = Counter(got), Counter(expected)
-    missing = expected_counts - got_counts
-    extra = got_counts - expected_counts
-
-    def listed(counter: Counter) -> str:
-        items = sorted(counter.items(), key=lambda item: repr(item[0]))
-        text = ", ".join(fmt(key) + (f" ×{count}" if count > 1 else "") for key, count in items[:8])
-        return text + (", ..." if len(items) > 8 else "")
-
-    parts = []
-    if missing:
-        parts.append(f"missing {sum(missing.values())}: {listed(missing)}")
-    if extra:
-        parts.append(f"unexpected {sum(extra.values())}: {listed(extra)}")
-    return "; ".join(parts)
+def multiset_difference(got: list, expected: list, fmt=str, names: list[str] | None = None) -> str:
+    """'missing ...; unexpected ...' in words, for results whose order is not graded, and how the unexpected rows
+    differ from the missing ones when they all differ alike (diagnose.rows_difference and explain_rows)."""
+    difference = rows_difference(got, expected, fmt)
+    pairing = explain_rows(got, expected, names, fmt)
+    return difference + (f". {pairing[0][:-1]}" if difference and pairing else "")
 
 
 # -- the trainers' runs on planted corpora ---------------------------------------------------------------------------
@@ -252,3 +241,28 @@ def check_topics(W_in, topic_of_word, separation: float, typical: float, *, call
              f"two words of different topics {different:.3f}. Training should put the first clearly above the "
              f"second (by more than {separation}); a correct trainer gets about {typical}.", inputs=inputs,
              expected=f"same-topic similarity above {different + separation:.3f}", got=f"{same:.3f}")
+
+
+# -- replaying a trainer's tiny runs ---------------------------------------------------------------------------
+def replayed_orders(train: Callable, arguments: dict, examples: int, step: Callable, *, call: str, seed: int,
+                    rtol: float) -> tuple[list, str]:
+    """(the per-epoch orders of the examples that reproduce the trainer's weights, the inputs for the feedback).
+
+    train(**arguments, seed=seed) runs twice: with lr = 0, which returns the initial weights unchanged, and with
+    arguments["lr"]; the reference's step(W_in, W_out, example) (in place) is replayed from the first run's
+    weights in every order of the examples (see autograder/suites/replay.py).
+    """
+    inputs = "\n".join([f"ids = np.array({np.asarray(arguments['ids']).tolist()})"]
+                       + [f"{name} = {value}" for name, value in arguments.items() if name != "ids"]
+                       + [f"seed = {seed}"])
+    shape = {"vocab_size": arguments["vocab_size"], "dim": arguments["dim"], "epochs": arguments["epochs"]}
+    start = trained_embeddings(train(**{**arguments, "lr": 0.0}, seed=seed), call=call, inputs=inputs, **shape)
+    end = trained_embeddings(train(**arguments, seed=seed), call=call, inputs=inputs, **shape)
+
+    def one_step(state: dict, example: int) -> dict:
+        W_in, W_out = state["W_in"].copy(), state["W_out"].copy()
+        step(W_in, W_out, example)
+        return {"W_in": W_in, "W_out": W_out}
+    orders = orders_replaying({"W_in": start[0], "W_out": start[1]}, examples, arguments["epochs"], one_step,
+                              close_to({"W_in": end[0], "W_out": end[1]}, rtol=rtol))
+    return orders, inputs

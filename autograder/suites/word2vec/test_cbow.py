@@ -26,6 +26,7 @@ from autograder.grading.compare import as_numeric_array, compare, show
 from autograder.grading.numeric import numerical_gradient
 from autograder.results import Figure, Series
 from autograder.suites.caching import once_per_submission
+from autograder.suites.replay import same_order_every_epoch
 from autograder.suites.word2vec._common import (
     check_against_central_differences,
     check_inputs_kept,
@@ -37,6 +38,7 @@ from autograder.suites.word2vec._common import (
     loss_of,
     non_finite,
     planted_corpus,
+    replayed_orders,
     trained_embeddings,
 )
 
@@ -364,6 +366,52 @@ def test_train_cbow_gives_the_same_result_for_the_same_seed_and_another_for_anot
                ("ids", "vocab_size", "dim", "window", "epochs", "lr", "seed"), call=TRAIN_CALL, rng=rng)
 
 
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_starts_W_out_at_zero(student, ref, calls, rng):
+    """with lr = 0 train_cbow returns its initial weights: W_out all zeros, and every epoch's loss log V"""
+    fitted_run(student, ref, calls, rng)
+    ids, seed = rng.integers(0, 5, size=12), int(rng.integers(2**31))
+    inputs = f"ids = np.array({ids.tolist()})\nvocab_size = 5, dim = 3, window = 1, epochs = 2, lr = 0.0, seed = {seed}"
+    _, W_out, losses = trained(student.train.train_cbow(ids, 5, 3, 1, 2, 0.0, seed), vocab_size=5, dim=3,
+                               epochs=2, inputs=inputs)
+    if np.any(W_out != 0):
+        fail(f"With lr = 0 nothing moves, so {TRAIN_CALL} returns its initial weights, and the initial W_out is "
+             "not zero. Start W_out at zeros (only W_in gets small random values), so that every first prediction "
+             "is uniform and the first loss is log V.", inputs=inputs, expected="W_out: all zeros", got=show(W_out))
+    if not np.allclose(losses, math.log(5), rtol=1e-5):
+        fail(f"With lr = 0 and W_out at zero, every prediction is uniform, so every epoch's mean loss is log V = "
+             f"{math.log(5):.6f}.", inputs=inputs, expected=f"losses = [{math.log(5):.6f}, {math.log(5):.6f}]",
+             got=show(losses))
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref, calls, rng):
+    """train_cbow's order of the examples changes from epoch to epoch (recovered by replaying tiny runs)"""
+    fitted_run(student, ref, calls, rng)
+    replayed, shown = [], None
+    for _ in range(5):
+        ids = rng.permutation(4)[:3]   # three different words: the examples ([b], a), ([a, c], b), ([b], c)
+        examples = ref.pairs.cbow_examples(ids, 1)
+        arguments = dict(ids=ids, vocab_size=4, dim=2, window=1, epochs=3, lr=1.0)
+
+        def step(W_in, W_out, example, examples=examples):
+            context, center = examples[example]
+            ref.train.cbow_step(W_in, W_out, context, center, 1.0)
+        orders, inputs = replayed_orders(student.train.train_cbow, arguments, len(examples), step, call=TRAIN_CALL,
+                                         seed=int(rng.integers(2**31)), rtol=1e-6)
+        shown = shown or inputs
+        if orders:
+            replayed.append(orders)
+    # measured over 200 reference runs (weights rounded to float32): all replay, 5% also with one order for all
+    # epochs; in 4 runs at once about 1e-5.  A run that cannot be replayed says nothing either way.
+    if len(replayed) >= 4 and all(any(same_order_every_epoch(orders) for orders in run) for run in replayed):
+        fail(f"Every epoch of your {TRAIN_CALL} goes through the examples in the same order: replaying {len(replayed)} "
+             "small runs (3 examples, 3 epochs, from the weights that lr = 0 returns) with cbow_step gives your "
+             "weights only when all epochs use one order. Draw a new random order of the examples from the seeded "
+             "generator at the start of every epoch.", inputs=shown, expected="a new order of the examples in each "
+             "epoch", got="the same order in every epoch")
 @grades("train.train_cbow", weight=0.5)
 def test_train_cbow_cannot_predict_the_center_from_random_neighbours(student, ref, calls, rng):
     """on a text of independent random words, train_cbow's loss stays near log V: no example shows its own center"""

@@ -157,7 +157,8 @@ def check_pairs(student, ref, ids, window):
              mistake="pairs_empty_wrong_shape" if empty and len(expected) == 0 else None)
     expected_rows = [tuple(row) for row in expected.tolist()]
     if Counter(rows) != Counter(expected_rows):
-        fail(f"skipgram_pairs(ids, window) returned the wrong pairs ({multiset_difference(rows, expected_rows)}). "
+        difference = multiset_difference(rows, expected_rows, names=["center", "context"])
+        fail(f"skipgram_pairs(ids, window) returned the wrong pairs ({difference}). "
              "The order of the rows is not graded, but how often each pair appears is; the rows below are sorted.",
              inputs=inputs, expected=show(np.array(sorted(expected_rows)).reshape(-1, 2)),
              got=show(np.array(sorted(rows)).reshape(-1, 2)),
@@ -242,7 +243,7 @@ def check_cbow(student, ref, calls, ids, window):
             if Counter(items) == Counter(as_items(variant(ids.tolist(), window))):
                 mistake = mistake_id
                 break
-    difference = multiset_difference(items, expected, show_example) if items is not None else ""
+    difference = multiset_difference(items, expected, show_example, ["context", "center"]) if items is not None else ""
     fail("cbow_examples(ids, window) returned the wrong examples"
          + (f" ({difference})" if difference else "")
          + ". Each example is a tuple (context, center), context being the list of ids around the center from left "

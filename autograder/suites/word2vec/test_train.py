@@ -31,6 +31,7 @@ from autograder.suites.word2vec._common import (
     check_seed,
     check_topics,
     planted_corpus,
+    replayed_orders,
     scalar,
     trained_embeddings,
 )
@@ -299,6 +300,30 @@ def ranked_ids(got) -> list | None:
         return None
 
 
+
+
+@grades("train.train_skipgram", weight=0.5)
+def test_train_skipgram_never_draws_the_context_word_as_a_negative(student, ref, calls, rng):
+    """with a vocabulary of two words, every negative is the word that is not the context (replayed with the reference)"""
+    fitted_run(student, ref, calls, rng)
+    ids = np.array([0, 1, 0])   # pairs (0, 1), (1, 0), (1, 0), (0, 1): the only allowed negative is the center
+    pairs = ref.pairs.skipgram_pairs(ids, 1)
+    arguments = dict(ids=ids, vocab_size=2, dim=2, window=1, k=3, epochs=1, lr=0.5)
+
+    def step(W_in, W_out, example):
+        center, context = (int(word) for word in pairs[example])
+        ref.train.skipgram_step(W_in, W_out, center, context, np.full(arguments["k"], center), arguments["lr"])
+    for _ in range(2):   # a trainer that lets the context be drawn: all 12 negatives miss it with chance < 2e-4
+        orders, inputs = replayed_orders(student.train.train_skipgram, arguments, len(pairs), step, call=TRAIN_CALL,
+                                         seed=int(rng.integers(2**31)), rtol=1e-5)
+        if not orders:
+            fail(f"With the two-word vocabulary of ids = [0, 1, 0], the only word a pair's negatives may be is the one "
+                 "that is not its context word (the center: a context word is never its own negative). Starting "
+                 f"from the weights your {TRAIN_CALL} returns with lr = 0, no order of the 4 pairs gives the weights "
+                 "it returns with lr = 0.5 when skipgram_step gets those negatives: exclude the true context word "
+                 "when you draw negatives (redraw any negative equal to it).", inputs=inputs,
+                 expected="weights replayable with negatives that exclude the context word",
+                 got="weights that no order of the pairs reproduces with those negatives")
 @grades("train.most_similar")
 def test_most_similar_ranks_by_cosine(student, ref, calls, rng):
     """most_similar ranks the other words by cosine similarity, not by dot product, and leaves W unchanged"""
