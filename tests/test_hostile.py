@@ -187,8 +187,10 @@ def test_an_endless_loop_costs_one_time_out_per_function_that_hangs_not_one_per_
     assert sum("timed out after 2 s." in message for message in messages) == 1
     assert all("timed out after 0.5 s" in message for message in timed_out[1:])
     hanging = {"relu", "forward", "backward", "train", "predict"}   # relu and what calls it
-    assert len(timed_out) <= len(hanging)
-    assert len(not_run) >= 8 and len(timed_out) + len(not_run) == len(failed)
+    # train's tests share one cached call (once_per_submission), so its time-out shows in each of them
+    timed_out_functions = {test.function for test in failed if "timed out after" in test.feedback.message}
+    assert len(timed_out_functions) <= len(hanging), timed_out_functions
+    assert len(not_run) >= 5 and len(timed_out) + len(not_run) == len(failed)
     assert all(test.score == 0 and test.status.value == "failed" for test in failed)
     assert {test.function.split(".")[1] for test in failed} <= hanging
     assert all(test.passed for test in result.tests() if test.function in ("activations.linear", "activations.sigmoid"))
