@@ -174,6 +174,8 @@ class GradingSession:
 
     def _hangs_with_struck(self, part: Part, qualified: str) -> bool:
         """Whether `qualified` struck, or uses (through the manifest's `uses`, at any depth) a function that did."""
+        if not self.struck:
+            return False
         seen, waiting = set(), [qualified]
         while waiting:
             name = waiting.pop()
