@@ -135,6 +135,7 @@ class Worker:
         self.import_failures = {}
         self.in_student_code = False
         self.expired = False   # the current request's time is up
+        self.armed = False
 
     # -- the time limit of a request --------------------------------------------
     def _time_up(self, signum, frame):
@@ -146,11 +147,15 @@ class Worker:
         """Interrupt the student's code `seconds` from now (the grader's limit for this request)."""
         self.expired = False
         if seconds:
-            signal.signal(signal.SIGALRM, self._time_up)   # each time: the student may have replaced it
+            if signal.getsignal(signal.SIGALRM) != self._time_up:   # the student may have replaced it
+                signal.signal(signal.SIGALRM, self._time_up)
             signal.setitimer(signal.ITIMER_REAL, float(seconds))
+            self.armed = True
 
     def disarm(self):
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.armed = False
 
     # -- running student code -------------------------------------------------
     def run(self, function, args=(), kwargs=None):
