@@ -5,7 +5,11 @@ Prints, measured in the same run (medians; the load average of the machine first
 1. per call, the encoding and decoding of a typical call's arrays with the old
    frame (np.save / np.load per array, kept here only as the baseline) and with
    the binary frame of `autograder/sandbox/protocol.py`; then a live round trip
-   through a sandboxed worker: a bare ping, and a call of relu on a (64, 32) array;
+   through a sandboxed worker: a bare ping, a call of relu on a (64, 32) array,
+   and the same call through a grading session (call text, budgets, strikes,
+   the check that the arguments were not changed);
+   then the worker's start-up (bubblewrap, Python, numpy, preloads) as a share
+   of the median honest grading, and how long the grader sat waiting for it;
 2. one whole-week `autograder grade` of the reference (a fresh process, start to
    exit) against `python -c "import numpy"`, interleaved (target of issue 13: ≤ 4×);
 3. each hostile case of benchmarks/batch_class.py (the reference with the attack
@@ -36,7 +40,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from batch_class import HOSTILE, reference_modules, write  # noqa: E402
 
 from autograder import Limits, grade_submission  # noqa: E402
-from autograder.grading.boundary import WorkerProcess, choose_mode  # noqa: E402
+from autograder.course import load_parts  # noqa: E402
+from autograder.grading.boundary import GradingSession, WorkerProcess, choose_mode  # noqa: E402
 from autograder.sandbox import protocol  # noqa: E402
 
 
@@ -104,6 +109,49 @@ def live_milliseconds(submission: Path, repeats: int = 500) -> tuple[float, floa
         worker.close()
 
 
+def session_call_milliseconds(submission: Path, repeats: int = 500) -> float:
+    """A relu call on a (64, 32) array through a GradingSession, as the hidden suites make it (ms, median)."""
+    session = GradingSession(submission, load_parts(["nn"]), {("nn", "activations")}, choose_mode())
+    try:
+        s = np.random.default_rng(0).standard_normal((64, 32))
+        relu = session.student.activations.relu
+        relu(s)
+        times = []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            relu(s)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times) * 1e3
+    finally:
+        session.close()
+
+
+def worker_start_share(submission: Path, runs: int) -> tuple[float, float, float]:
+    """Median in-process grading (s), its worker's start-up (s), and how long the grader waited for it (s)."""
+    original = WorkerProcess.ensure_ready
+    first: list[tuple[float, float]] = []   # (start-up, wait) of the grading's first worker
+
+    def timed_ensure_ready(worker):
+        waiting = not first and (worker.process is None or not worker._ready)
+        started = time.perf_counter()
+        original(worker)
+        if waiting:
+            first.append((worker.startup_seconds[-1], time.perf_counter() - started))
+
+    grades = []
+    WorkerProcess.ensure_ready = timed_ensure_ready   # type: ignore[method-assign]
+    try:
+        grade_submission(submission)
+        for _ in range(runs):
+            first.clear()
+            started = time.perf_counter()
+            grade_submission(submission)
+            grades.append((time.perf_counter() - started, *first[0]))
+    finally:
+        WorkerProcess.ensure_ready = original   # type: ignore[method-assign]
+    return tuple(statistics.median(grade[i] for grade in grades) for i in range(3))   # type: ignore[return-value]
+
+
 def wall(command: list[str]) -> float:
     started = time.perf_counter()
     run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
@@ -153,6 +201,13 @@ def main(runs: int = 5, hostile: bool = True) -> None:
         print(f"live, through the sandboxed worker: start-up {startup:.3f} s; ping {ping:.3f} ms; "
               f"relu call on a (64, 32) array {call:.3f} ms (the crossing costs {call - ping:.3f} ms over a bare "
               "round trip)")
+
+        through_session = session_call_milliseconds(reference)
+        print(f"the same relu call through a grading session: {through_session:.3f} ms "
+              f"({through_session - call:.3f} ms of session work over the bare request)")
+        total, startup, waited = worker_start_share(reference, runs)
+        print(f"worker start-up in an in-process grading of the reference: {startup:.3f} s of {total:.3f} s "
+              f"({startup / total:.0%}); the grader waited {waited:.3f} s of it ({waited / total:.0%})")
 
         graded, numpy_only = whole_week_ratio(reference, runs)
         print(f"whole-week `autograder grade` of the reference: median {graded:.3f} s; `python -c \"import numpy\"` "

@@ -23,6 +23,7 @@ import io
 import json
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -61,6 +62,16 @@ class CappedText(io.TextIOBase):
         if self.dropped:
             text += f"\n[... {self.dropped} more characters not kept]"
         return text
+
+
+class _TimeUp(BaseException):
+    """Raised in the student's code when its request's time is up (SIGALRM).
+
+    The worker then answers at once and lives on, so an endless loop costs the
+    grader the call's limit and not a new worker.  Code that catches it, blocks
+    the signal or loops inside C simply does not answer, and the grader kills the
+    worker at its own deadline, as it always has: this only makes the common case cheap.
+    """
 
 
 class StudentFailure(Exception):
@@ -122,6 +133,29 @@ class Worker:
         self.capture_limit = config["capture_chars"]
         self.objects = {}
         self.import_failures = {}
+        self.in_student_code = False
+        self.expired = False   # the current request's time is up
+        self.armed = False
+
+    # -- the time limit of a request --------------------------------------------
+    def _time_up(self, signum, frame):
+        self.expired = True
+        if self.in_student_code:   # never inside the worker's own code (encoding a reply, say)
+            raise _TimeUp()
+
+    def arm(self, seconds):
+        """Interrupt the student's code `seconds` from now (the grader's limit for this request)."""
+        self.expired = False
+        if seconds:
+            if signal.getsignal(signal.SIGALRM) != self._time_up:   # the student may have replaced it
+                signal.signal(signal.SIGALRM, self._time_up)
+            signal.setitimer(signal.ITIMER_REAL, float(seconds))
+            self.armed = True
+
+    def disarm(self):
+        if self.armed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.armed = False
 
     # -- running student code -------------------------------------------------
     def run(self, function, args=(), kwargs=None):
@@ -135,13 +169,25 @@ class Worker:
         failure = None
         value = None
         np.seterr(all="warn", under="ignore")
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
-                try:
-                    value = function(*args, **(kwargs or {}))
-                except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the student's doing
-                    failure = _describe_exception(exc, self.student_root)
+        caught = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                with contextlib.redirect_stdout(capture), contextlib.redirect_stderr(capture):
+                    try:
+                        self.in_student_code = True
+                        if self.expired:
+                            raise _TimeUp()
+                        value = function(*args, **(kwargs or {}))
+                    except _TimeUp:
+                        raise
+                    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: the student's doing
+                        failure = _describe_exception(exc, self.student_root)
+                    finally:
+                        self.in_student_code = False
+        except _TimeUp:   # also when the signal came between the return and the line above
+            self.in_student_code = False
+            failure = {"type": "timeout", "message": "the request's time is up", "where": []}
         if os.getpid() != self.pid:
             os._exit(0)   # a process the student forked came back here: only the worker itself may answer
         recorded = [{"category": getattr(w.category, "__name__", "Warning"), "message": _safe_text(w.message, 300),
@@ -221,10 +267,13 @@ class Worker:
                 request, arrays = protocol.unpack(self.requests.read)
             except EOFError:
                 return
+            self.arm(request.get("seconds") if isinstance(request, dict) else None)
             try:
                 reply, out_arrays = self.handle(request, arrays)
             except StudentFailure as failure:
                 reply, out_arrays = {"ok": False, "error": failure.description}, []
+            finally:
+                self.disarm()
             self.send(reply, out_arrays)
 
     def send(self, reply, arrays):

@@ -33,6 +33,7 @@ class FakeWorker:
         self.calls: list[tuple[str, float]] = []   # (function name, timeout given)
         self.running = True
         self.output = ""
+        self.early_starts = 0
 
     def ensure_ready(self):
         if not self.running:
@@ -59,6 +60,9 @@ class FakeWorker:
         if what == "memory":
             return {"ok": False, "error": {"type": "MemoryError", "message": "", "where": []}}, []
         return {"ok": True, "value": 1.0}, []
+
+    def start_if_stopped(self):
+        self.early_starts += 1
 
     def close(self):
         pass
@@ -96,19 +100,40 @@ def test_a_function_that_timed_out_twice_in_its_part_is_not_run_again(session):
     _, third = call(session, "activations", "relu")
     assert [timeout for _, timeout in worker.calls] == [limits.call_seconds, limits.call_seconds_after_timeouts]
     assert first.kind == second.kind == CallFailure.TIMEOUT
-    assert "once a call of this part has hit a limit" in second.reason
+    assert "once a call of it, or of a function it uses, has hit a limit" in second.reason
     assert third.kind == CallFailure.BUDGET and third.reason.startswith("was not run: an earlier call of relu")
 
 
-def test_functions_that_never_hit_a_limit_keep_running_with_the_shorter_limit(session):
+def test_functions_that_never_hit_a_limit_and_use_none_that_did_keep_their_full_limit(session):
     worker = use(session, {"relu": "timeout", "forward": "timeout"})
     call(session, "activations", "relu")
     call(session, "network", "forward")          # the part's second strike
     value, error = call(session, "activations", "sigmoid")
     assert error is None and value == 1.0
-    assert worker.calls[-1] == ("sigmoid", session.parts["nn"].limits.call_seconds_after_timeouts)
+    assert worker.calls[-1] == ("sigmoid", session.parts["nn"].function("activations.sigmoid").call_seconds)
     _, error = call(session, "network", "forward")
     assert error.kind == CallFailure.BUDGET
+
+
+def test_functions_that_use_one_that_hit_a_limit_get_the_shorter_limit_at_any_depth(session):
+    worker = use(session, {"relu": "timeout"})
+    nn = session.parts["nn"]
+    call(session, "activations", "relu")
+    for module, name in [("network", "forward"), ("network", "train"), ("network", "predict"),
+                         ("network", "backward"), ("network", "bce_loss")]:
+        call(session, module, name)
+    timeouts = dict(worker.calls[1:])
+    short = nn.limits.call_seconds_after_timeouts
+    assert timeouts["forward"] == timeouts["predict"] == short       # they use relu
+    assert timeouts["train"] == short                                  # through forward
+    assert timeouts["backward"] == nn.function("network.backward").call_seconds   # uses relu_grad, not relu
+    assert timeouts["bce_loss"] == nn.function("network.bce_loss").call_seconds
+
+
+def test_the_replacement_of_a_stopped_worker_is_started_at_once(session):
+    worker = use(session, {"relu": "crash"})
+    call(session, "activations", "relu")
+    assert worker.early_starts == 1
 
 
 def test_strikes_of_one_part_leave_another_part_alone(session):

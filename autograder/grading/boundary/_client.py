@@ -2,7 +2,11 @@
 
 `WorkerProcess` owns one worker.  Requests have a wall-clock deadline; a worker
 that misses it, crashes or breaks the protocol is killed with everything it
-started, and the next request starts a fresh one.  What the worker writes
+started, and the next request starts a fresh one.  The worker is told each
+request's limit and interrupts the student's code itself when it is up (an
+endless `while True: pass` then costs the limit, not a new worker); a reply that
+comes later than the limit is a time-out all the same, and one that does not
+come within a short grace after it gets the worker killed as before.  What the worker writes
 straight to its stdout and stderr (not through print(), which the worker
 captures itself) is drained continuously up to the output cap; a worker that
 writes past the cap is stopped at once, so gigabytes of output cost the grader
@@ -27,6 +31,7 @@ from ._isolation import PRIVATE_TMP, IsolationMode, build_command, make_private_
 from ._worker_uid import WorkerUid, claim_worker_uid, kill_everything_of
 
 STARTUP_SECONDS = 20.0
+GRACE_SECONDS = 0.3   # how long past a request's limit the worker may take to say that it interrupted the call
 _READ_AHEAD = 1 << 16   # bytes asked of the response pipe at a time
 _SIGNAL_REASONS = {
     signal.SIGXCPU: "used up its CPU-time limit",
@@ -177,6 +182,12 @@ class WorkerProcess:
         self._ready = False
         self.starts += 1
 
+    def start_if_stopped(self) -> None:
+        """Start a replacement for a worker that was stopped, without waiting for it: it gets ready while
+        the grader reports the failed call and sets up the next one."""
+        if self.process is None:
+            self.start()
+
     def ensure_ready(self) -> None:
         """Start the worker if it is not running, and wait until it says it is ready."""
         if self.process is None:
@@ -247,12 +258,20 @@ class WorkerProcess:
 
     # -- requests ---------------------------------------------------------------
     def request(self, message: dict, arrays: list, timeout: float) -> tuple[dict, list]:
-        """Send one request and wait at most `timeout` seconds for its reply."""
+        """Send one request and wait for its reply; WorkerFailure(TIMEOUT) if it takes more than `timeout` seconds.
+
+        A worker that interrupted the call at the limit and answered stays; one that
+        did not answer within GRACE_SECONDS more is killed.
+        """
         self.ensure_ready()
         self._check_output()
+        reason = f"timed out after {timeout:g} s"
         deadline = time.monotonic() + timeout
-        self._send(protocol.pack(message, arrays), deadline)
-        return self._receive(deadline, f"timed out after {timeout:g} s")
+        self._send(protocol.pack({**message, "seconds": timeout}, arrays), deadline)
+        reply = self._receive(deadline + GRACE_SECONDS, reason)
+        if time.monotonic() > deadline:   # whatever the reply says: the student's code may catch the interruption
+            raise WorkerFailure(reason, WorkerFailureKind.TIMEOUT)
+        return reply
 
     def _send(self, frame: bytes, deadline: float) -> None:
         view = memoryview(frame)

@@ -10,11 +10,14 @@ the test that made it.
 A hostile or broken submission costs little more than an honest one: each call
 of a part that hits a limit (timed out, ran out of memory, wrote past the
 output cap, or killed its worker) is a strike against the part and its
-function; after the part's first strike its calls get the shorter
-`call_seconds_after_timeouts`, and once the part has `timeouts_allowed`
-strikes, the remaining calls of every function that struck are not run at all
-(they fail, worth 0).  Functions that never hit a limit keep running: one
-endless loop does not cost a student the part's other functions.  Starting a
+function.  From then on, the calls of that function, and of every function
+that `uses` it in the manifest (directly or through others), get the shorter
+`call_seconds_after_timeouts`: an endless loop in relu hangs forward, train and
+predict too, and each of those then costs a fraction of a second, not the full
+limit.  Once the part has `timeouts_allowed` strikes, the remaining calls of
+every function that struck are not run at all (they fail, worth 0).  Functions
+that neither hit a limit nor use one that did keep their full limit: one endless
+loop does not cost a student the part's other functions.  Starting a
 replacement worker is charged to the part whose call stopped the old one.
 """
 from __future__ import annotations
@@ -150,8 +153,8 @@ class GradingSession:
     # -- calls --------------------------------------------------------------------
     def _budget(self, module: str, function: str, call_seconds: float, text: str) -> float:
         """How long this call of module.function may take: its limit, the part's remaining time, and the
-        shorter limit once a call of the part hit a limit; none once the part has `timeouts_allowed`
-        strikes and this function is one that struck."""
+        shorter limit once it, or a function it uses, hit a limit; none once the part has
+        `timeouts_allowed` strikes and this function is one that struck."""
         part = self.parts[self.module_part[module]]
         limits = part.limits
         remaining = limits.submission_seconds - self.spent[part.name]
@@ -159,14 +162,32 @@ class GradingSession:
             raise StudentCallError(text, f"was not run: the time limit for part {part.name} "
                                          f"({limits.submission_seconds:g} s) is used up", kind=CallFailure.BUDGET)
         strikes = self.strikes[part.name]
-        if strikes >= limits.timeouts_allowed and f"{module}.{function}" in self.struck:
+        qualified = f"{module}.{function}"
+        if strikes >= limits.timeouts_allowed and qualified in self.struck:
             raise StudentCallError(text, f"was not run: an earlier call of {function} timed out, ran out of memory "
                                          f"or stopped the grader's worker, and so did {strikes} calls of part "
                                          f"{part.name} (the limit is {limits.timeouts_allowed})",
                                    kind=CallFailure.BUDGET)
-        if strikes:
+        if self._hangs_with_struck(part, qualified):
             call_seconds = min(call_seconds, limits.call_seconds_after_timeouts)
         return min(call_seconds, remaining)
+
+    def _hangs_with_struck(self, part: Part, qualified: str) -> bool:
+        """Whether `qualified` struck, or uses (through the manifest's `uses`, at any depth) a function that did."""
+        if not self.struck:
+            return False
+        seen, waiting = set(), [qualified]
+        while waiting:
+            name = waiting.pop()
+            if name in self.struck:
+                return True
+            if name not in seen:
+                seen.add(name)
+                try:
+                    waiting.extend(part.function(name).uses)
+                except KeyError:   # "module.import", or a name the manifest does not list
+                    pass
+        return False
 
     def _strike(self, part: str, function: str) -> None:
         self.strikes[part] += 1
@@ -188,7 +209,8 @@ class GradingSession:
         """One request for module.function (a function or class name, or "import"), strikes counted."""
         part = self.module_part[module]
         limits = self.parts[part].limits
-        shortened = self.strikes[part] > 0 and timeout <= limits.call_seconds_after_timeouts < limits.call_seconds
+        shortened = timeout <= limits.call_seconds_after_timeouts < limits.call_seconds and \
+            self._hangs_with_struck(self.parts[part], f"{module}.{function}")
         self._restart_if_stopped()
         started = time.perf_counter()
         try:
@@ -198,10 +220,12 @@ class GradingSession:
                 raise   # the grading machine's fault: reported as a grading error, not to the student
             self._strike(part, f"{module}.{function}")
             self.restart_owner = part
+            self.worker.start_if_stopped()   # a killed worker's replacement starts now, overlapping the grader's work
             timed_out = failure.kind == WorkerFailureKind.TIMEOUT
             reason = failure.reason
             if timed_out and shortened:
-                reason += f" (the limit is {limits.call_seconds_after_timeouts:g} s once a call of this part has hit a limit)"
+                reason += (f" (the limit is {limits.call_seconds_after_timeouts:g} s once a call of it, or of a "
+                           "function it uses, has hit a limit)")
             raise StudentCallError(text, reason, kind=CallFailure.TIMEOUT if timed_out else CallFailure.CRASH) from None
         finally:
             self.spent[part] += time.perf_counter() - started
