@@ -75,12 +75,12 @@ def _instrument(clock: Clock) -> None:
     for owner, attribute, name in [
             (_engine, "load_parts", "manifests"), (_engine, "make_scratch", "scratch copy"),
             (_engine, "seeds_for", "seeds"), (_engine, "choose_mode", "isolation mode"),
-            (_engine.GradingSession, "start", "worker launch"), (_engine, "run_suites", "hidden suites (pytest.main)"),
+            (_engine.GradingSession, "start", "worker launch"), (_engine, "run_suites", "hidden suites (run_suites)"),
             (_engine, "run_examples", "visible examples"), (_engine, "attribute_root_causes", "root causes"),
             (_client.WorkerProcess, "ensure_ready", "  of which waiting for the worker"),
             (_client.WorkerProcess, "request", "  worker requests (all phases)"),
             (_plugin.GradingPlugin, "_result_for", "  our plugin: results"),
-            (_plugin.GradingPlugin, "pytest_collection_modifyitems", "  our plugin: points at collection"),
+            (_plugin.GradingPlugin, "select", "  our plugin: this grading's items and points"),
             (render, "render_result", "rendering")]:
         clock.wrap(owner, attribute, name)
 
@@ -91,6 +91,7 @@ def _instrument(clock: Clock) -> None:
             clock.add("  configure (pytest.main → session start)", self.began - self.main_started)
             yield
             clock.add("  collection", time.perf_counter() - self.began)
+            clock.mark("suites collected")
 
         def _phase(self, name):
             started = time.perf_counter()
@@ -126,6 +127,10 @@ def _instrument(clock: Clock) -> None:
             self.finished = time.perf_counter()
 
     timing = Timing()
+    runner = getattr(_plugin, "_runner", None)
+    if runner is not None:   # this process's pytest session is running already: time its next grading
+        runner[1].items[0].config.pluginmanager.register(timing)
+        return
     main = pytest.main
 
     def main_with_timing(arguments, plugins=()):
