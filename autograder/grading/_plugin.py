@@ -312,10 +312,11 @@ class _SuiteRunner:
             self.plugin.begin(None, [], {})   # nothing of this grading stays with the plugin
         return outcome
 
-    def close(self) -> None:
-        """End the pytest session (its unconfigure hooks run) and its thread."""
+    def close(self, wait: bool = True) -> None:
+        """End the pytest session (its unconfigure hooks run) and its thread (wait: until it has ended)."""
         self._jobs.put(None)
-        self._thread.join(timeout=30)
+        if wait:
+            self._thread.join(timeout=30)
 
 
 class _Done(threading.Event):
@@ -347,6 +348,11 @@ def run_suites(session: GradingSession, parts: list[Part], seeds: dict[str, int]
                 _runner[1].close()
                 _runner = None
             _runner = (key, _SuiteRunner([str(path) for path in files]))
-        outcome = _runner[1].run(session, parts, seeds)
+        try:
+            outcome = _runner[1].run(session, parts, seeds)
+        except BaseException:   # a run that broke off may have left fixtures set up: the next grading starts afresh
+            _runner[1].close(wait=False)   # (its tests may still be waiting on a worker the caller is stopping)
+            _runner = None
+            raise
     mistakes()   # the catalogue must load: a broken catalogue is a grader bug, found here, not mid-report
     return outcome
