@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import reference_as_submission
 
-from autograder import grade_submission
+from autograder import grade_submission, load_parts
 from autograder.grading import _plugin
+from autograder.grading._plugin import run_suites
 from autograder.results import GradingResult
 
 SEED = 3
@@ -72,3 +73,31 @@ def test_after_a_grading_the_plugin_holds_nothing_of_the_submission(mutation):
     result = grade_submission(mutation, ["nn"], seed=SEED)
     plugin = _plugin._runner[1].plugin
     assert result.tests() and plugin.session is None and plugin.parts == {} and plugin.outcome.results == []
+
+
+class Interrupted:
+    """What run_suites needs of a GradingSession, whose student's every call is interrupted (as by Ctrl-C)."""
+
+    def __init__(self):
+        self.student = self
+        self.log = self
+        self.calls: list = []
+        self.warnings: list = []
+        self.output = ""
+
+    def begin_test(self):
+        return self
+
+    def __getattr__(self, name: str):
+        return self
+
+    def __call__(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+
+def test_a_run_that_breaks_off_leaves_the_next_grading_a_fresh_session(mutation):
+    before = what_the_student_gets(grade_submission(mutation, ["nn"], seed=SEED))
+    with pytest.raises(RuntimeError, match="KeyboardInterrupt"):
+        run_suites(Interrupted(), load_parts(["nn"]), {"nn": SEED})
+    assert _plugin._runner is None
+    assert what_the_student_gets(grade_submission(mutation, ["nn"], seed=SEED)) == before
