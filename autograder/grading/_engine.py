@@ -116,10 +116,10 @@ def _grade_located(submission: Submission, parts: list[Part], seed: int | None, 
         # the examples waiting for it (the results are put in order below).
         tests, local_only = [], set()
         if not visible_only:
-            plugin = run_suites(session, graded, seeds)
-            if plugin.problems:
-                raise RuntimeError("suites do not match the manifests: " + "; ".join(plugin.problems))
-            tests, local_only = plugin.results, plugin.local_only
+            outcome = run_suites(session, graded, seeds)
+            if outcome.problems:
+                raise RuntimeError("suites do not match the manifests: " + "; ".join(outcome.problems))
+            tests, local_only = outcome.results, outcome.local_only
         tests = run_examples(session, graded, expectations) + tests
     finally:
         session.close()

@@ -2,7 +2,11 @@
 
 It provides the fixtures the suites use (`student`, `ref`, `rng`), reads each
 test's points from the manifests (the function named by its `grades` marker,
-shared by weight), and turns every test outcome into a `TestResult`.  A test
+shared by weight), and turns every test outcome into a `TestResult`.  A process
+configures pytest and collects the suites once (`_SuiteRunner`): each grading
+runs the collected items of its parts again, with its own session, seeds and
+results, and ends with every fixture torn down, so nothing of one submission
+reaches the next.  A test
 marked `grades(..., root_cause=False)` checks something no other function
 inherits (stability at extreme inputs, a dtype promise): its failure never makes
 its function the root cause of another's (see _rootcause).  Only the
@@ -12,8 +16,12 @@ which quotes the test's source, never leaves this module.
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,18 +55,30 @@ def feedback_for_call_error(error: StudentCallError) -> Feedback:
                     input=error.inputs, where=where or None, blocked_by=blocked_by)
 
 
-class GradingPlugin:
-    """Registered with pytest.main(plugins=[...]) for one submission."""
+@dataclass
+class SuiteOutcome:
+    """What one grading's run of the suites gave."""
 
-    def __init__(self, session: GradingSession, parts: list[Part], seeds: dict[str, int]):
+    results: list[TestResult] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)   # suites that do not fit the manifests: bugs of ours
+    local_only: set[str] = field(default_factory=set)   # ids of tests marked grades(..., root_cause=False)
+
+
+class GradingPlugin:
+    """Registered once with a process's pytest session; `begin` sets up each grading's state."""
+
+    def __init__(self):
+        self.begin(None, [], {})
+
+    def begin(self, session: GradingSession | None, parts: list[Part], seeds: dict[str, int]) -> SuiteOutcome:
+        """Forget the last grading: this one's session, parts, seeds (part name → seed) and a fresh outcome."""
         self.session = session
         self.parts = {part.name: part for part in parts}
-        self.seeds = seeds   # part name → the seed of its hidden inputs
-        self.results: list[TestResult] = []
-        self.problems: list[str] = []   # suites that do not fit the manifests: bugs of ours
-        self.local_only: set[str] = set()   # ids of tests marked grades(..., root_cause=False)
+        self.seeds = seeds
+        self.outcome = SuiteOutcome()
         self._points: dict[str, float] = {}
         self._spec: dict[str, FunctionSpec] = {}
+        return self.outcome
 
     # -- fixtures -------------------------------------------------------------------
     @pytest.fixture
@@ -83,27 +103,30 @@ class GradingPlugin:
     def _function_of(self, item) -> FunctionSpec | None:
         marker = item.get_closest_marker("grades")
         if marker is None or not marker.args:
-            self.problems.append(f"{item.nodeid} has no grades(...) marker")
+            self.outcome.problems.append(f"{item.nodeid} has no grades(...) marker")
             return None
-        part = self.parts.get(item.path.parent.name)
-        if part is None:
-            return None
+        part = self.parts[item.path.parent.name]
         try:
             return part.function(marker.args[0])
         except KeyError:
-            self.problems.append(f"{item.nodeid}: {marker.args[0]} is not in {part.name}/assignment.yaml")
+            self.outcome.problems.append(f"{item.nodeid}: {marker.args[0]} is not in {part.name}/assignment.yaml")
             return None
 
-    def pytest_collection_modifyitems(self, session, config, items):
-        kept, weights = [], {}
+    def select(self, items: list) -> list:
+        """The collected items of this grading's parts, each with its points (its function's hidden points
+        shared by weight); a suite that does not fit the manifests is a problem."""
+        kept: list = []
+        weights: dict[str, float] = {}
         for item in items:
+            if item.path.parent.name not in self.parts:
+                continue
             spec = self._function_of(item)
             if spec is None:
                 continue
             marker = item.get_closest_marker("grades")
             weight = spec.weights.get(item.originalname, marker.kwargs.get("weight", 1.0))
             if marker.kwargs.get("root_cause", True) is False:
-                self.local_only.add(f"{spec.part}::{spec.qualified_name}::{item.name}")
+                self.outcome.local_only.add(f"{spec.part}::{spec.qualified_name}::{item.name}")
             self._spec[item.nodeid] = spec
             self._points[item.nodeid] = weight
             weights[spec.qualified_name] = weights.get(spec.qualified_name, 0.0) + weight
@@ -115,12 +138,9 @@ class GradingPlugin:
         for part in self.parts.values():
             for spec in part.functions:
                 if spec.hidden_points > 0 and spec.qualified_name not in covered:
-                    self.problems.append(f"{part.name}: {spec.qualified_name} has {spec.hidden_points:g} hidden "
-                                         "points but no hidden test")
-        deselected = [item for item in items if item.nodeid not in self._spec]
-        if deselected:
-            config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
+                    self.outcome.problems.append(f"{part.name}: {spec.qualified_name} has {spec.hidden_points:g} "
+                                                 "hidden points but no hidden test")
+        return kept
 
     # -- running --------------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
@@ -133,7 +153,7 @@ class GradingPlugin:
         yield
         current_record.reset(self._token)
         if item.nodeid in self._spec:
-            self.results.append(self._result_for(item))
+            self.outcome.results.append(self._result_for(item))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -214,26 +234,125 @@ _UNUSED_PLUGINS = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisa
                    "setupplan", "nose", "debugging", "unittest", "tmpdir", "monkeypatch", "recwarn", "subtests")
 
 
-def run_suites(session: GradingSession, parts: list[Part], seeds: dict[str, int]) -> GradingPlugin:
-    """Run the hidden suites of the given parts (seeds: part name → seed) in this process; return the plugin."""
-    plugin = GradingPlugin(session, parts, seeds)
-    files = [str(path) for part in parts for path in sorted((SUITES / part.name).glob("test_*.py"))]
-    if not files:
-        return plugin
-    arguments = ["-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES), "--import-mode=importlib",
-                 "--assert=plain",   # the suites fail through our checks, never through rewritten asserts
-                 "--capture=no",     # nothing to capture: student output never reaches this process
-                 *[option for plugin in _UNUSED_PLUGINS for option in ("-p", f"no:{plugin}")], *files]
-    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
-    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"   # third-party pytest plugins stay out of grading
-    try:
-        code = pytest.main(arguments, plugins=[plugin])
-    finally:
-        if saved is None:
-            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
-        else:
-            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
-    if code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED, pytest.ExitCode.NO_TESTS_COLLECTED):
-        raise RuntimeError(f"pytest could not run the suites (exit code {int(code)})")
+class _SuiteRunner:
+    """One pytest session over a fixed set of suite files, configured and collected once, whose items each
+    grading runs again.
+
+    pytest runs in a thread of its own, in its main loop (`pytest.main`), and
+    waits there for gradings: its `pytest_runtestloop`, which the hook lets a
+    plugin take over, runs each grading's items through pytest's own per-test
+    protocol, as pytest-xdist's workers do with the items their controller
+    sends; running an item again is what pytest-rerunfailures does.  The last
+    item of a grading runs with no next item, so pytest tears down every
+    fixture (of every scope) before the next grading starts.
+    """
+
+    def __init__(self, files: list[str]):
+        self.plugin = GradingPlugin()
+        self.items: list | None = None
+        self.exit_code: int | None = None
+        self._jobs: queue.Queue = queue.Queue()
+        self._collected = threading.Event()
+        arguments = ["-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES), "--import-mode=importlib",
+                     "--assert=plain",   # the suites fail through our checks, never through rewritten asserts
+                     "--capture=no",     # nothing to capture: student output never reaches this process
+                     *[option for plugin in _UNUSED_PLUGINS for option in ("-p", f"no:{plugin}")], *files]
+        self._thread = threading.Thread(target=self._main, args=(arguments,), name="autograder-suites", daemon=True)
+        saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+        os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"   # third-party pytest plugins stay out of grading
+        try:
+            self._thread.start()
+            self._collected.wait()   # the plugins are loaded and the items collected (or pytest gave up)
+        finally:
+            if saved is None:
+                os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+            else:
+                os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+        if self.items is None:
+            self._thread.join()
+            raise RuntimeError(f"pytest could not run the suites (exit code {self.exit_code})")
+
+    def _main(self, arguments: list[str]) -> None:
+        try:
+            self.exit_code = int(pytest.main(arguments, plugins=[self.plugin, self]))
+        finally:
+            self._collected.set()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        if session.testsfailed:   # a suite that does not import: no grading can use this session
+            return True
+        self.items = list(session.items)
+        self._collected.set()
+        while (job := self._jobs.get()) is not None:
+            items, done = job
+            try:
+                for index, item in enumerate(items):
+                    session.config.hook.pytest_runtest_protocol(
+                        item=item, nextitem=items[index + 1] if index + 1 < len(items) else None)
+            except BaseException as error:   # a bug of ours or pytest's: the grading reports it
+                done.error = error
+            finally:
+                done.set()
+        return True
+
+    def run(self, session: GradingSession, parts: list[Part], seeds: dict[str, int]) -> SuiteOutcome:
+        """Run the items of the given parts for one grading; returns its outcome."""
+        outcome = self.plugin.begin(session, parts, seeds)
+        try:
+            items = self.plugin.select(self.items or [])
+            if items:
+                done = _Done()
+                self._jobs.put((items, done))
+                done.wait()
+                if done.error is not None:
+                    raise RuntimeError(f"pytest failed running the suites ({type(done.error).__name__}: "
+                                       f"{done.error})") from done.error
+        finally:
+            self.plugin.begin(None, [], {})   # nothing of this grading stays with the plugin
+        return outcome
+
+    def close(self, wait: bool = True) -> None:
+        """End the pytest session (its unconfigure hooks run) and its thread (wait: until it has ended)."""
+        self._jobs.put(None)
+        if wait:
+            self._thread.join(timeout=30)
+
+
+class _Done(threading.Event):
+    error: BaseException | None = None
+
+
+_runner: tuple[tuple, _SuiteRunner] | None = None   # this process's session, and the suite files it collected
+_runner_lock = threading.Lock()
+
+
+def _suite_files() -> list[Path]:
+    return sorted(SUITES.glob("*/test_*.py"))
+
+
+def run_suites(session: GradingSession, parts: list[Part], seeds: dict[str, int]) -> SuiteOutcome:
+    """Run the hidden suites of the given parts (seeds: part name → seed) in this process.
+
+    The first grading of a process collects every part's suites; the next ones
+    reuse them, until a suite file changes.
+    """
+    global _runner
+    files = _suite_files()
+    if not any(path.parent.name in {part.name for part in parts} for path in files):
+        return SuiteOutcome()
+    key = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    with _runner_lock:
+        if _runner is None or _runner[0] != key:
+            if _runner is not None:
+                _runner[1].close()
+                _runner = None
+            _runner = (key, _SuiteRunner([str(path) for path in files]))
+        try:
+            outcome = _runner[1].run(session, parts, seeds)
+        except BaseException:   # a run that broke off may have left fixtures set up: the next grading starts afresh
+            _runner[1].close(wait=False)   # (its tests may still be waiting on a worker the caller is stopping)
+            _runner = None
+            raise
     mistakes()   # the catalogue must load: a broken catalogue is a grader bug, found here, not mid-report
-    return plugin
+    return outcome

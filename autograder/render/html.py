@@ -7,9 +7,9 @@ module with autoescaping on, so everything the student controls (printed
 output, returned values, their id, file names) arrives as text, never as markup.
 
 This module only prepares what the templates show: it groups tests, orders
-their text blocks, formats numbers and dates, and draws each `Figure` with
-matplotlib (the `plot` extra), or shows its numbers as a small table when
-matplotlib is missing.  It grades nothing.
+their text blocks, formats numbers and dates, and draws each `Figure` as SVG
+(`_svgplot`), or shows its numbers as a small table when it cannot be drawn.
+It grades nothing.
 """
 from __future__ import annotations
 
@@ -17,12 +17,9 @@ import base64
 import datetime
 import functools
 import hashlib
-import io
 import itertools
 import re
-import sys
-import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,32 +41,18 @@ from ..results import (
     TestResult,
 )
 from ._blocks import ImportProblem, detail_blocks, import_problems, is_blocked, seeds_line
+from ._svgplot import draw_svg
 
 TEMPLATES = Path(__file__).with_name("templates")
 
 OUTPUT_SHOWN = 4000        # characters of a test's printed output shown in the report
 TABLE_ROWS = 16            # rows of a figure's fallback table
-FIGURE_SIZE = (6.4, 3.3)   # inches; the page scales the SVG to its column
-FIGURE_MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.95}   # room for ticks and labels
 
 KIND_LABELS = {EXAMPLE: "example", HIDDEN: "hidden test", QUESTION: "question"}
 STATUS_LABELS = {PASSED: "passed", FAILED: "failed", ERROR: "grader error"}
 FEEDBACK_BLOCKS = (("input", "Input"), ("expected", "Expected"), ("got", "Got"), ("where", "Where in your code"))
 
 PLOT_COLORS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#be123c")
-PLOT_STYLE = {
-    "svg.fonttype": "none",            # text stays text: small files, crisp at any zoom
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica"],
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": "#e5e7eb",
-    "legend.frameon": False,
-}
-NO_SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
 # ---------------------------------------------------------------- view model
@@ -383,99 +366,12 @@ def _question_blocks(test: TestResult) -> list[Block]:
 
 
 def figure_view(figure: Figure, salt: str) -> FigureView:
-    """The figure as inline SVG, or as tables of its numbers when matplotlib is missing or gives up."""
+    """The figure as inline SVG, or as tables of its numbers when it cannot be drawn."""
     try:
-        return FigureView(title=figure.title, svg=Markup(_draw_svg(figure, salt)))
-    except ImportError:
-        caption = "matplotlib is not installed, so this plot is shown as numbers."
+        return FigureView(title=figure.title, svg=Markup(draw_svg(figure, salt, PLOT_COLORS)))
     except (ValueError, TypeError, OverflowError) as error:
         caption = f"This plot could not be drawn ({type(error).__name__}), so it is shown as numbers."
     return FigureView(title=figure.title, tables=_figure_tables(figure, caption))
-
-
-def _draw_svg(figure: Figure, salt: str) -> str:
-    """Draw the figure with matplotlib and return an <svg> element ready to sit inside HTML.
-
-    matplotlib is imported here, not at module level: it is an optional extra.
-    The salt makes the ids of this SVG's markers and clip paths unique in the page.
-    """
-    import matplotlib
-    if "matplotlib.pyplot" not in sys.modules:   # headless; leave an interactive session's backend alone
-        matplotlib.use("Agg")
-    from matplotlib.figure import Figure as MatplotlibFigure
-
-    with matplotlib.rc_context({**PLOT_STYLE, "svg.hashsalt": salt}), warnings.catch_warnings():
-        warnings.simplefilter("ignore")   # a student's nan, inf or zero on a log axis is what the plot shows
-        canvas = MatplotlibFigure(figsize=FIGURE_SIZE)
-        canvas.subplots_adjust(**FIGURE_MARGINS)   # fixed margins: automatic layout costs four times the drawing
-        axes = canvas.add_subplot()
-        _plot_series(axes, figure)
-        if figure.categories:
-            axes.set_xticks(range(len(figure.categories)), [_literal(name) for name in figure.categories])
-        elif _whole_numbers(x for series in figure.series for x in series.x):
-            axes.xaxis.get_major_locator().set_params(integer=True)
-        if not figure.log_y and _whole_numbers(y for series in figure.series for y in series.y):
-            axes.yaxis.get_major_locator().set_params(integer=True)   # counts: no ticks at a quarter of a student
-        axes.set_xlabel(_literal(figure.x_label))
-        axes.set_ylabel(_literal(figure.y_label))
-        if figure.log_y:
-            axes.set_yscale("log")
-        if any(series.label for series in figure.series):
-            axes.legend()
-        buffer = io.StringIO()
-        canvas.savefig(buffer, format="svg", metadata=NO_SVG_METADATA)
-    return _inline_svg(buffer.getvalue())
-
-
-def _plot_series(axes, figure: Figure) -> None:
-    """Lines, dashed lines and side-by-side bars, one colour per series."""
-    bars = [series for series in figure.series if series.style == "bar"]
-    bar_width = _bar_width(bars)
-    for index, series in enumerate(figure.series):
-        color = PLOT_COLORS[index % len(PLOT_COLORS)]
-        if series.style == "bar":
-            offset = (bars.index(series) - (len(bars) - 1) / 2) * bar_width
-            axes.bar([x + offset for x in series.x], series.y, width=bar_width, label=_literal(series.label),
-                     color=color, alpha=0.85)
-        else:
-            marker = "o" if len(series.x) <= 30 else None
-            axes.plot(series.x, series.y, label=_literal(series.label), color=color, linewidth=1.8, marker=marker,
-                      markersize=3.5, linestyle="--" if series.style == "dashed" else "-")
-
-
-def _whole_numbers(values: Iterable[float]) -> bool:
-    """Whether every value is a whole number (word ids, epochs), so the axis needs no ticks between them."""
-    values = list(values)
-    return bool(values) and all(float(value).is_integer() for value in values)
-
-
-def _literal(text: str) -> str:
-    """A label as plain text: a "$" is a dollar sign, not the start of matplotlib's mathtext.
-
-    (Mathtext stays on for matplotlib's own tick labels, such as 10² on a log axis.)
-    """
-    return (text or "").replace("$", r"\$")
-
-
-def _bar_width(bars) -> float:
-    """Width of one bar so that the bar series side by side fill 80% of the smallest gap between x values."""
-    xs = sorted({x for series in bars for x in series.x})
-    gaps = [b - a for a, b in itertools.pairwise(xs) if b > a]
-    return 0.8 * (min(gaps) if gaps else 1.0) / max(1, len(bars))
-
-
-def _inline_svg(document: str) -> str:
-    """matplotlib's SVG file → an <svg> element for HTML.
-
-    Drops the XML prolog, the namespace declarations (HTML knows SVG) and the
-    fixed width and height (the viewBox keeps the aspect ratio, CSS the width),
-    and the ids of plain groups, which would repeat from one plot to the next.
-    """
-    svg = document[document.index("<svg"):]
-    opening, rest = svg.split(">", 1)
-    opening = re.sub(r'\s(?:xmlns(?::xlink)?|width|height|version)="[^"]*"', "", opening)
-    rest = re.sub(r'<g id="[^"]*"', "<g", rest)
-    return opening + ' preserveAspectRatio="xMidYMid meet">' + rest.strip()
 
 
 def _figure_tables(figure: Figure, caption: str) -> list[Table]:

