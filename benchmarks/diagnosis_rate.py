@@ -1,7 +1,8 @@
 """Benchmark: how often feedback diagnoses mistakes nobody catalogued (issue 15).
 
-Grades every held-out wrong implementation of both held-out sets (tests/fixtures/heldout/,
-on which the detectors were improved, and tests/fixtures/heldout2/, written blind to them) alone
+Grades every held-out wrong implementation of the held-out sets (tests/fixtures/heldout/,
+on which the detectors were improved, tests/fixtures/heldout2/, written blind to them, and
+tests/fixtures/heldout3/, written blind and tuned on by nobody) alone
 (the reference of its part with the wrong definitions appended) and judges the
 feedback of the part's failed tests (see tests/heldout.py):
 
@@ -11,13 +12,13 @@ feedback of the part's failed tests (see tests/heldout.py):
                                       as a whole word (heldout.mentions: not "exp" inside "expected")
   headline                            (a or c) and not (b)
 
-and prints these shares per set (per part, then the set) and over both sets, the cases that lose no points
+and prints these shares per set (per part, then the set) and over all the sets, the cases that lose no points
 (grader holes), then grades the correct variants of tests/variants/ (as .py
 files and as notebooks) and prints every mistake name they receive.  Target of
 issue 15: headline ≥ 80%, no mistake name on a correct variant.
 
 Run: .venv/bin/python benchmarks/diagnosis_rate.py [-v] [--set NAME ...] [--no-variants]
-(-v: one line per case; --set: only the named sets, heldout or heldout2; --no-variants: skip the variants)
+(-v: one line per case; --set: only the named sets, heldout, heldout2 or heldout3; --no-variants: skip the variants)
 """
 from __future__ import annotations
 

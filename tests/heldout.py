@@ -1,8 +1,9 @@
 """The held-out sets of wrong implementations (tests/fixtures/heldout*/), and how feedback on them is judged.
 
-Two sets, in one format (SETS, name → folder): `heldout`, the first, which the
-diagnoses of issue 15 were then improved on, and `heldout2`, written later and
-blind to the detectors, so its rate is the honest one.  Each case folder
+Three sets, in one format (SETS, name → folder): `heldout`, the first, which the
+diagnoses of issue 15 were then improved on; `heldout2`, written later and blind to
+the detectors (which were then improved on its feedback too); and `heldout3`,
+written blind while that went on and tuned on by nobody, so its rate is the honest one.  Each case folder
 `<set folder>/<part>/<case>/` holds `<module>.py`, wrong definitions that are
 appended to the reference module (as the mutation fixtures are), and `case.yaml`:
 
@@ -33,7 +34,7 @@ from conftest import reference_as_submission
 from autograder.course import course_root, load_parts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "heldout"
-SETS = {"heldout": FIXTURES, "heldout2": FIXTURES.with_name("heldout2")}
+SETS = {"heldout": FIXTURES, "heldout2": FIXTURES.with_name("heldout2"), "heldout3": FIXTURES.with_name("heldout3")}
 KEYS = {"function", "bug", "localise", "acceptable_mistakes", "grader_hole"}
 
 

@@ -1,6 +1,6 @@
 """The held-out wrong implementations are sound: described, spread over every function, and really wrong.
 
-Both sets, tests/fixtures/heldout/ and tests/fixtures/heldout2/ (see tests/heldout.py), are
+The sets, tests/fixtures/heldout/, heldout2/ and heldout3/ (see tests/heldout.py), are
 checked alike; each measures how well feedback
 diagnoses mistakes nobody catalogued; benchmarks/diagnosis_rate.py prints the
 rates.  Here every case must lose points; a case the grader gives full marks is a
@@ -73,13 +73,13 @@ def test_a_held_out_case_names_a_graded_function_and_catalogued_mistakes(case):
     assert case.overrides() and set(case.overrides()) <= modules
 
 
-def test_both_held_out_sets_are_loaded():
-    assert set(heldout.SETS) == {case.set for case in CASES} == {"heldout", "heldout2"}
+def test_every_held_out_set_is_loaded():
+    assert set(heldout.SETS) == {case.set for case in CASES} == {"heldout", "heldout2", "heldout3"}
     assert len({case.id for case in CASES}) == len(CASES)
 
 
 def test_an_unknown_set_name_is_an_error_naming_the_sets():
-    with pytest.raises(ValueError, match="no held-out set named nope; the sets are heldout, heldout2"):
+    with pytest.raises(ValueError, match="no held-out set named nope; the sets are heldout, heldout2, heldout3"):
         heldout.load_sets(["nope"])
 
 
@@ -107,5 +107,8 @@ def test_no_held_out_definition_is_a_copy_of_a_mutation_fixture(name):
     assert _function_bodies(heldout.SETS[name]) & _function_bodies(MUTATION_FIXTURES) == set()
 
 
-def test_the_second_held_out_set_copies_no_definition_of_the_first():
-    assert _function_bodies(heldout.SETS["heldout2"]) & _function_bodies(heldout.FIXTURES) == set()
+@pytest.mark.parametrize("later", list(heldout.SETS)[1:])
+def test_a_later_held_out_set_copies_no_definition_of_an_earlier_one(later):
+    names = list(heldout.SETS)
+    for earlier in names[:names.index(later)]:
+        assert _function_bodies(heldout.SETS[later]) & _function_bodies(heldout.SETS[earlier]) == set(), earlier
