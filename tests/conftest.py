@@ -8,12 +8,19 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from autograder.course import course_root, load_parts, load_reference
 
 # One course secret for every test run on every machine: the hidden inputs a test sees (and so its results) never
 # depend on the secret file of the checkout it runs in.  Tests of the secret file itself unset it.
 os.environ["AUTOGRADER_COURSE_SECRET"] = "the project's own tests"
+
+# Generated-input tests draw the same examples on every run, so the suite's verdict does not depend on luck;
+# HYPOTHESIS_PROFILE=explore draws new ones (run it to look for bugs, not in CI).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 _RELATIVE_IMPORT = re.compile(r"^from \.(\w+) import ", re.MULTILINE)
 
