@@ -404,6 +404,8 @@ def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref,
         shown = shown or inputs
         if orders:
             replayed.append(orders)
+            if not any(same_order_every_epoch(epochs) for epochs in orders):
+                return   # this run needs a new order in some epoch: the verdict is "reshuffles"
     # measured over 200 reference runs (weights rounded to float32): all replay, 5% also with one order for all
     # epochs; in 4 runs at once about 1e-5.  A run that cannot be replayed says nothing either way.
     if len(replayed) >= 4 and all(any(same_order_every_epoch(orders) for orders in run) for run in replayed):
@@ -412,6 +414,8 @@ def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref,
              "weights only when all epochs use one order. Draw a new random order of the examples from the seeded "
              "generator at the start of every epoch.", inputs=shown, expected="a new order of the examples in each "
              "epoch", got="the same order in every epoch")
+
+
 @grades("train.train_cbow", weight=0.5)
 def test_train_cbow_cannot_predict_the_center_from_random_neighbours(student, ref, calls, rng):
     """on a text of independent random words, train_cbow's loss stays near log V: no example shows its own center"""
