@@ -10,7 +10,7 @@ With 3 or 4 examples and 2 or 3 epochs that is at most a few thousand small step
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 import numpy as np
@@ -53,3 +53,22 @@ def close_to(got: dict[str, np.ndarray], rtol: float = 1e-5) -> Callable[[dict],
 
 def same_order_every_epoch(orders: Orders) -> bool:
     return len(set(orders)) == 1
+
+
+def runs_fitting_one_order(runs: Iterable[list[Orders]], needed: int = 4) -> int:
+    """How many runs replayed, when at least `needed` did and each fits one order for every epoch; else 0.
+
+    runs yields each tiny run's replaying orders (`orders_replaying`); an empty list is a run that could not
+    be replayed (another computation), which says nothing either way.  runs is read lazily and left at the
+    first run that needs a new order in some epoch: that run alone settles the verdict ("reshuffles").
+    Measured on the reference (weights rounded to float32): every run replays, and about 5% fit one order
+    for all epochs too (chance, or two orders giving the same weights); 4 such runs at once: about 1e-5.
+    """
+    replayed = 0
+    for orders in runs:
+        if not orders:
+            continue
+        if not any(same_order_every_epoch(epochs) for epochs in orders):
+            return 0
+        replayed += 1
+    return replayed if replayed >= needed else 0
