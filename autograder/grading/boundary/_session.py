@@ -151,10 +151,11 @@ class GradingSession:
         return self.log
 
     # -- calls --------------------------------------------------------------------
-    def _budget(self, module: str, function: str, call_seconds: float, text: str) -> float:
+    def _budget(self, module: str, function: str, call_seconds: float, text: str) -> tuple[float, bool]:
         """How long this call of module.function may take: its limit, the part's remaining time, and the
         shorter limit once it, or a function it uses, hit a limit; none once the part has
-        `timeouts_allowed` strikes and this function is one that struck."""
+        `timeouts_allowed` strikes and this function is one that struck.  Also whether the shorter limit
+        applies (it, or a function it uses, struck), for the words of a time-out."""
         part = self.parts[self.module_part[module]]
         limits = part.limits
         remaining = limits.submission_seconds - self.spent[part.name]
@@ -168,9 +169,10 @@ class GradingSession:
                                          f"or stopped the grader's worker, and so did {strikes} calls of part "
                                          f"{part.name} (the limit is {limits.timeouts_allowed})",
                                    kind=CallFailure.BUDGET)
-        if self._hangs_with_struck(part, qualified):
+        hangs = self._hangs_with_struck(part, qualified)
+        if hangs:
             call_seconds = min(call_seconds, limits.call_seconds_after_timeouts)
-        return min(call_seconds, remaining)
+        return min(call_seconds, remaining), hangs
 
     def _hangs_with_struck(self, part: Part, qualified: str) -> bool:
         """Whether `qualified` struck, or uses (through the manifest's `uses`, at any depth) a function that did."""
@@ -204,13 +206,14 @@ class GradingSession:
         finally:
             self.spent[owner] += time.perf_counter() - started
 
-    def _request(self, module: str, function: str, message: dict, arrays: list, timeout: float,
+    def _request(self, module: str, function: str, message: dict, arrays: list, budget: tuple[float, bool],
                  text: str) -> tuple[dict, list]:
-        """One request for module.function (a function or class name, or "import"), strikes counted."""
+        """One request for module.function (a function or class name, or "import"), strikes counted;
+        budget is `_budget`'s (seconds, whether the shorter limit after a strike applies)."""
         part = self.module_part[module]
         limits = self.parts[part].limits
-        shortened = timeout <= limits.call_seconds_after_timeouts < limits.call_seconds and \
-            self._hangs_with_struck(self.parts[part], f"{module}.{function}")
+        timeout, hangs = budget
+        shortened = hangs and timeout <= limits.call_seconds_after_timeouts < limits.call_seconds
         self._restart_if_stopped()
         started = time.perf_counter()
         try:
@@ -264,7 +267,7 @@ class GradingSession:
         target = method or name   # the function, or the method called on an object
         text = self.call_text(module, target, args, kwargs, owner=name if handle is not None else None)
         self.ensure_imported(module, call_seconds)
-        timeout = self._budget(module, name, call_seconds, text)
+        budget = self._budget(module, name, call_seconds, text)
         arrays: list = []
         message = {"op": op, "module": module, "name": method or name,
                    "args": protocol.encode_value(list(args), arrays),
@@ -274,7 +277,7 @@ class GradingSession:
             message["handle"] = handle
         if repeat is not None:
             message["repeat"] = repeat
-        reply, reply_arrays = self._request(module, name, message, arrays, timeout, text)
+        reply, reply_arrays = self._request(module, name, message, arrays, budget, text)
         if not reply.get("ok"):
             raise _error_from_reply(text, reply, inputs=self.inputs_text(module, target, args, kwargs))
         record = CallRecord(text=text, output=reply.get("output", ""), warnings=reply.get("warnings", []),
