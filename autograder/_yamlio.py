@@ -204,7 +204,8 @@ def _jsonschema() -> Any:
     return jsonschema
 
 
-_COMPILED: dict[int, Callable[[Any], Any]] = {}
+# id(schema) → (the schema, its compiled check); the schema is kept so that its id is never reused by another
+_COMPILED: dict[int, tuple[dict, Callable[[Any], Any]]] = {}
 
 
 def _quickly_valid(instance: Any, schema: dict) -> bool:
@@ -220,10 +221,11 @@ def _quickly_valid(instance: Any, schema: dict) -> bool:
         return False
     import fastjsonschema
 
-    check = _COMPILED.get(id(schema))
-    if check is None:
+    compiled = _COMPILED.get(id(schema))
+    if compiled is None:
         draft7 = {key: value for key, value in schema.items() if key != "$schema"}
-        check = _COMPILED[id(schema)] = fastjsonschema.compile(draft7)
+        compiled = _COMPILED[id(schema)] = (schema, fastjsonschema.compile(draft7))
+    check = compiled[1]
     try:
         check(instance)
     except fastjsonschema.JsonSchemaException:
