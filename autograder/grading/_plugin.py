@@ -341,7 +341,7 @@ def run_suites(session: GradingSession, parts: list[Part], seeds: dict[str, int]
     files = _suite_files()
     if not any(path.parent.name in {part.name for part in parts} for path in files):
         return SuiteOutcome()
-    key = tuple((str(path), path.stat().st_mtime_ns, path.stat().st_size) for path in files)
+    key = tuple((str(path), stat.st_mtime_ns, stat.st_size) for path in files for stat in [path.stat()])
     with _runner_lock:
         if _runner is None or _runner[0] != key:
             if _runner is not None:
