@@ -131,6 +131,9 @@ def batch(submissions, output_folder, jobs, parts, seed, dask_address, quiz, pro
     export, or nbgrader's submitted/ tree).  Re-running continues an interrupted batch."""
     import os
 
+    from ._processes import start_job_server
+    if not dask_address:
+        start_job_server()   # its imports run while this process imports the batch's modules
     from .batch import BatchSettings, grade_class
 
     settings = BatchSettings(parts=list(parts) or None, seed=seed, jobs=jobs or os.cpu_count() or 1,

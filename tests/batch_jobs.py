@@ -21,3 +21,12 @@ def sleep_or_finish(path: str, student: str, parts, seed: int, quiz=None) -> dic
         import time
         time.sleep(600)
     return {"result": failed_result(path, "finished", parts, student).to_dict()}
+
+
+def report_process_state(path: str, student: str, parts, seed: int, quiz=None) -> dict:
+    """Finishes at once, its error text saying what the job process sees: an environment variable, the working
+    folder, and whether numpy was imported before the job began."""
+    import os
+    import sys
+    state = f"{os.environ.get('AUTOGRADER_TEST_MARK')}|{os.getcwd()}|{'pytest' in sys.modules}"
+    return {"result": failed_result(path, state, parts, student).to_dict()}

@@ -17,12 +17,12 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import json
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import UserError
+from .._processes import ParentState, job_context
 from ..course import course_root, course_secret, grading_settings
 from ..grading.boundary import IsolationMode, choose_mode, close_to_other_users
 from ..results import GradingResult
@@ -136,7 +136,8 @@ class _BackgroundSimilarity:
     def __init__(self, entries: list[Entry], part_names: set[str], output: Path):
         from pebble import ProcessPool
 
-        self._pool = ProcessPool(max_workers=1, context=multiprocessing.get_context("spawn"))
+        self._pool = ProcessPool(max_workers=1, context=job_context(), initializer=ParentState.adopt,
+                                 initargs=(ParentState(),))
         self._future = self._pool.schedule(_similarity_job, args=(entries, part_names, output))
 
     def result(self):
@@ -259,6 +260,11 @@ def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, 
     return _stopped_job(path, student, parts, reason)
 
 
+def _start_job_process(parent: ParentState, memory_bytes: int) -> None:
+    parent.adopt()
+    limit_this_process(memory_bytes)
+
+
 def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar, job_function=grade_job) -> None:
     """A pool of grading processes; a job over its time or memory is stopped and becomes an error row.
 
@@ -266,9 +272,8 @@ def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar
     """
     from pebble import ProcessPool
 
-    context = multiprocessing.get_context("spawn")   # fresh interpreters: no state shared with this one
-    pool = ProcessPool(max_workers=max(1, settings.jobs), context=context, initializer=limit_this_process,
-                       initargs=(grading_settings().batch.job_memory_bytes,))
+    pool = ProcessPool(max_workers=max(1, settings.jobs), context=job_context(), initializer=_start_job_process,
+                       initargs=(ParentState(), grading_settings().batch.job_memory_bytes))
     try:
         futures: dict[concurrent.futures.Future, tuple[Entry, str]] = {
             pool.schedule(job_function, args=_job_arguments(entry, settings, parts_of),

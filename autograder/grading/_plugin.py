@@ -95,9 +95,12 @@ class GradingPlugin:
         return ReferenceNamespace(list(self.parts.values()))
 
     @pytest.fixture
-    def rng(self, request):
+    def rng(self):
         """A generator seeded by the part's seed and the test's name: same submission, same inputs."""
-        return np.random.default_rng([self.seeds[request.node.path.parent.name], zlib.crc32(request.node.name.encode())])
+        # The test from the protocol hook, not from pytest's `request`: pytest builds a fixture definition,
+        # signature inspection included, each time a fixture asks for `request`.
+        item = self._item
+        return np.random.default_rng([self.seeds[item.path.parent.name], zlib.crc32(item.name.encode())])
 
     # -- collection -----------------------------------------------------------------
     def _function_of(self, item) -> FunctionSpec | None:
@@ -145,6 +148,7 @@ class GradingPlugin:
     # -- running --------------------------------------------------------------------
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
+        self._item = item
         self._record = TestRecord()
         self._token = current_record.set(self._record)
         self._log = self.session.begin_test()
@@ -228,10 +232,12 @@ def _warning_notes(warnings: list[dict]) -> list[str]:
 
 # pytest's built-in plugins that grading has no use for; each costs start-up time
 # (unraisableexception and threadexception run gc.collect() at every session's end;
-# debugging imports pdb, and unittest the unittest package: the suites use neither).
+# debugging imports pdb, and unittest the unittest package: the suites use neither; capture has nothing to
+# capture, student output never reaches this process; skipping reads skip and xfail marks, which no suite has).
 _UNUSED_PLUGINS = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisableexception", "threadexception",
                    "faulthandler", "doctest", "junitxml", "pastebin", "logging", "legacypath", "setuponly",
-                   "setupplan", "nose", "debugging", "unittest", "tmpdir", "monkeypatch", "recwarn", "subtests")
+                   "setupplan", "nose", "debugging", "unittest", "tmpdir", "monkeypatch", "recwarn", "subtests",
+                   "capture", "skipping")
 
 
 class _SuiteRunner:
@@ -255,7 +261,6 @@ class _SuiteRunner:
         self._collected = threading.Event()
         arguments = ["-c", str(SUITES / "pytest.ini"), "--rootdir", str(SUITES), "--import-mode=importlib",
                      "--assert=plain",   # the suites fail through our checks, never through rewritten asserts
-                     "--capture=no",     # nothing to capture: student output never reaches this process
                      *[option for plugin in _UNUSED_PLUGINS for option in ("-p", f"no:{plugin}")], *files]
         self._thread = threading.Thread(target=self._main, args=(arguments,), name="autograder-suites", daemon=True)
         saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -279,7 +280,7 @@ class GradingSession:
             message["repeat"] = repeat
         reply, reply_arrays = self._request(module, name, message, arrays, budget, text)
         if not reply.get("ok"):
-            raise _error_from_reply(text, reply, inputs=self.inputs_text(module, target, args, kwargs))
+            raise _error_from_reply(text, reply, inputs=lambda: self.inputs_text(module, target, args, kwargs))
         record = CallRecord(text=text, output=reply.get("output", ""), warnings=reply.get("warnings", []),
                             elapsed=float(reply.get("elapsed", 0.0)))
         try:
@@ -326,24 +327,28 @@ class GradingSession:
 
 
 def _error_from_reply(text: str, reply: dict, kind: CallFailure = CallFailure.EXCEPTION,
-                      inputs: str | None = None) -> StudentCallError:
+                      inputs: Callable[[], str] | None = None) -> StudentCallError:
+    """The error for a reply that says the call failed; inputs gives the text of the call's arguments,
+    formatted only when it helps (not for a function that is missing or not written yet: formatting
+    arrays costs about a millisecond each, and a stub fails every test)."""
     error = reply.get("error") or {}
     error_type = str(error.get("type", "error"))
     message = str(error.get("message", ""))[:1000]
     if error_type == "missing":
         return StudentCallError(text, f"failed: your file has no function or class named {message!r}", kind=CallFailure.MISSING)
+    where = [str(line)[:300] for line in error.get("where", [])][:8]
+    if error_type == "NotImplementedError":
+        return StudentCallError(text, "is not implemented yet (it still raises NotImplementedError)", where,
+                                kind=kind, exception_type=error_type)
     if "MemoryError" in error_type:
         reason = "ran out of memory (MemoryError)"
     elif error_type == "SystemExit":
         reason = f"called sys.exit({message if message != 'None' else ''}), which ends the program"
-    elif error_type == "NotImplementedError":
-        reason = "is not implemented yet (it still raises NotImplementedError)"
     elif error_type == "RecursionError":
         reason = "recursed too deeply (RecursionError)"
     else:
         reason = f"raised {error_type}: {message}" if message else f"raised {error_type}"
-    where = [str(line)[:300] for line in error.get("where", [])][:8]
-    return StudentCallError(text, reason, where, inputs, kind=kind, exception_type=error_type)
+    return StudentCallError(text, reason, where, inputs() if inputs else None, kind=kind, exception_type=error_type)
 
 
 class StudentFunction:
