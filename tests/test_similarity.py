@@ -105,3 +105,15 @@ def test_without_copydetect_the_check_says_it_did_not_run(tmp_path, monkeypatch)
     monkeypatch.setitem(sys.modules, "copydetect", None)   # import copydetect now raises ImportError
     section = check_similarity([], load_parts(), tmp_path)
     assert section.pairs == [] and "copydetect" in section.missing
+
+
+def test_copydetect_is_imported_without_matplotlib_and_still_fingerprints():
+    """The check runs beside the grading: copydetect's import of matplotlib (for its own report) is left out."""
+    import subprocess
+
+    probe = ("import sys; from autograder.batch._similarity import _fingerprint, _import_copydetect; "
+             "cd = _import_copydetect(); print(sorted(m for m in sys.modules if m.startswith('matplotlib'))); "
+             "print(len(_fingerprint(cd, 'def relu(s):\\n    return [max(0.0, x) for x in s]\\n' * 5).hashes) > 0)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "True"]
