@@ -20,8 +20,8 @@ import os
 import sys
 
 # What a job process needs (grading, the report and results.json, the similarity check).
-JOB_MODULES = ("autograder.batch._jobs", "autograder.render.html", "autograder.render.gradescope",
-               "autograder.batch._similarity")
+JOB_MODULES = ("autograder.batch._jobs", "autograder.grading._plugin", "autograder.render.html",
+               "autograder.render.gradescope", "autograder.batch._similarity")
 
 
 def job_context():

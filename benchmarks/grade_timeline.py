@@ -75,7 +75,7 @@ def _instrument(clock: Clock) -> None:
     for owner, attribute, name in [
             (_engine, "load_parts", "manifests"), (_engine, "make_scratch", "scratch copy"),
             (_engine, "seeds_for", "seeds"), (_engine, "choose_mode", "isolation mode"),
-            (_engine.GradingSession, "start", "worker launch"), (_engine, "run_suites", "hidden suites (run_suites)"),
+            (_engine.GradingSession, "start", "worker launch"), (_plugin, "run_suites", "hidden suites (run_suites)"),
             (_engine, "run_examples", "visible examples"), (_engine, "attribute_root_causes", "root causes"),
             (_client.WorkerProcess, "ensure_ready", "  of which waiting for the worker"),
             (_client.WorkerProcess, "request", "  worker requests (all phases)"),

@@ -285,3 +285,22 @@ def test_a_batch_of_the_examples_and_the_whole_hostile_corpus_loses_nothing(tmp_
     assert rows["does_not_import"]["nn"] == "0" and float(rows["partly_right"]["nn"]) > 0
     for case in CASES:
         assert (tmp_path / "out" / "reports" / f"hostile-{case}.html").is_file()
+
+
+def test_during_a_batch_the_gradebook_is_rewritten_at_most_every_few_seconds(tmp_path, monkeypatch):
+    """Rewriting every row after every job is quadratic in the class; the stored results are the record meanwhile."""
+    from autograder.batch import _runner
+
+    now = [1000.0]
+    monkeypatch.setattr(_runner.time, "monotonic", lambda: now[0])
+    writes = []
+    monkeypatch.setattr(_runner, "write_gradebook", lambda results, path, folders: writes.append(len(results)))
+    outputs = _runner._Outputs(tmp_path / "out")
+    outputs.results = {"ada": None, "bo": None}
+    outputs.write_gradebook_soon()                 # never written: now
+    now[0] += _runner.GRADEBOOK_SECONDS / 2
+    outputs.write_gradebook_soon()                 # too soon: skipped
+    now[0] += _runner.GRADEBOOK_SECONDS
+    outputs.write_gradebook_soon()                 # due again
+    outputs.write_gradebook()                      # the end of the batch always writes
+    assert writes == [2, 2, 2]

@@ -92,7 +92,7 @@ def _import_copydetect() -> ModuleType:
         import copydetect
         return copydetect
     stand_ins = {name: _Refusing(name) for name in ("matplotlib", "matplotlib.pyplot")}
-    stand_ins["matplotlib"].pyplot = stand_ins["matplotlib.pyplot"]
+    vars(stand_ins["matplotlib"])["pyplot"] = stand_ins["matplotlib.pyplot"]   # what `import matplotlib.pyplot as plt` binds
     saved = {name: sys.modules.get(name) for name in stand_ins}
     sys.modules.update(stand_ins)
     try:

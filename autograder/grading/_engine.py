@@ -17,7 +17,6 @@ from .._untrusted import readable_name
 from ..course import VISIBILITIES, Part, course_root, course_secret, load_parts, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
 from ._examples import ExpectedValues, ReferenceExpectations, run_examples
-from ._plugin import run_suites
 from ._rootcause import attribute_root_causes
 from ._seed import part_digest, part_seed
 from ._submission import Submission, locate, make_scratch, student_id_for
@@ -116,6 +115,8 @@ def _grade_located(submission: Submission, parts: list[Part], seed: int | None, 
         # the examples waiting for it (the results are put in order below).
         tests, local_only = [], set()
         if not visible_only:
+            # pytest is imported here: in a fresh process, while the worker (started above) starts
+            from ._plugin import run_suites
             outcome = run_suites(session, graded, seeds)
             if outcome.problems:
                 raise RuntimeError("suites do not match the manifests: " + "; ".join(outcome.problems))

@@ -19,7 +19,7 @@ import numpy as np
 from ..course import Example, FunctionSpec, Part, load_reference, parameter_names
 from ..results import ExampleDetails, Feedback, Kind, Status, TestResult
 from ..sandbox import protocol
-from ._plugin import feedback_for_call_error
+from ._call_feedback import feedback_for_call_error
 from .boundary import GradingSession, StudentCallError
 from .checks import diagnosis
 from .compare import compare, ignore_order, show

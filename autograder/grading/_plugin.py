@@ -28,7 +28,8 @@ import pytest
 
 from ..course import FunctionSpec, Part, load_reference
 from ..results import Feedback, Kind, Status, TestResult
-from .boundary import CallFailure, GradingSession, StudentCallError
+from ._call_feedback import feedback_for_call_error
+from .boundary import GradingSession, StudentCallError
 from .checks import SUITES, GradeFailure, TestRecord, current_record, mistakes
 
 
@@ -42,17 +43,6 @@ class ReferenceNamespace:
         if module not in self._part_of:
             raise AttributeError(module)
         return load_reference(self._part_of[module], module)
-
-
-def feedback_for_call_error(error: StudentCallError) -> Feedback:
-    """Feedback when the student's code raised, crashed, hung or was missing."""
-    where = "\n".join(error.where)
-    importing = error.call.startswith("importing ")
-    blocked_by = error.call.removeprefix("importing ") if importing and error.kind in (CallFailure.IMPORT,
-                                                                                      CallFailure.MISSING) else None
-    return Feedback(message=f"Calling {error.call} {error.reason}." if not importing
-                    else f"{error.call[0].upper()}{error.call[1:]} {error.reason}.",
-                    input=error.inputs, where=where or None, blocked_by=blocked_by)
 
 
 @dataclass
