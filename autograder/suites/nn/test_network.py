@@ -28,7 +28,7 @@ from autograder.results import Figure, Series
 from autograder.sandbox.protocol import GeneratorSeed
 from autograder.suites.caching import once_per_submission
 from autograder.suites.datasets import XorProblem
-from autograder.suites.replay import close_to, orders_replaying, runs_fitting_one_order
+from autograder.suites.replay import close_to, replay_orders, runs_fitting_one_order
 
 grades = pytest.mark.grades
 N, D, H = 5, 7, 3
@@ -590,7 +590,7 @@ def test_train_visits_the_examples_in_a_new_order_every_epoch(student, ref, call
             def step(params, example, X=X, y=y):
                 _, cache = ref.network.forward(X[[example]], params)
                 return ref.network.sgd_step(params, ref.network.backward(y[[example]], params, cache), settings["lr"])
-            yield orders_replaying(start, len(X), settings["epochs"], step, close_to(end, rtol=1e-6))
+            yield replay_orders(start, len(X), settings["epochs"], step, close_to(end, rtol=1e-6))
     # measured over 300 reference runs: every one replays, 5% also fit one order (see runs_fitting_one_order)
     replayed = runs_fitting_one_order(runs())
     if replayed:

@@ -401,10 +401,10 @@ def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref,
             def step(W_in, W_out, example, examples=examples):
                 context, center = examples[example]
                 ref.train.cbow_step(W_in, W_out, context, center, 1.0)
-            orders, inputs = replayed_orders(student.train.train_cbow, arguments, len(examples), step,
+            replay, inputs = replayed_orders(student.train.train_cbow, arguments, len(examples), step,
                                              call=TRAIN_CALL, seed=int(rng.integers(2**31)), rtol=1e-6)
             shown.append(inputs)
-            yield orders
+            yield replay
     # measured over 200 reference runs: every one replays, 5% also fit one order (see runs_fitting_one_order)
     replayed = runs_fitting_one_order(runs())
     if replayed:

@@ -314,9 +314,9 @@ def test_train_skipgram_never_draws_the_context_word_as_a_negative(student, ref,
         center, context = (int(word) for word in pairs[example])
         ref.train.skipgram_step(W_in, W_out, center, context, np.full(arguments["k"], center), arguments["lr"])
     for _ in range(2):   # a trainer that lets the context be drawn: all 12 negatives miss it with chance < 2e-4
-        orders, inputs = replayed_orders(student.train.train_skipgram, arguments, len(pairs), step, call=TRAIN_CALL,
+        replay, inputs = replayed_orders(student.train.train_skipgram, arguments, len(pairs), step, call=TRAIN_CALL,
                                          seed=int(rng.integers(2**31)), rtol=1e-5)
-        if not orders:
+        if not replay.replays:
             fail(f"With the two-word vocabulary of ids = [0, 1, 0], the only word a pair's negatives may be is the one "
                  "that is not its context word (the center: a context word is never its own negative). Starting "
                  f"from the weights your {TRAIN_CALL} returns with lr = 0, no order of the 4 pairs gives the weights "
