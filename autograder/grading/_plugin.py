@@ -42,7 +42,9 @@ class ReferenceNamespace:
     def __getattr__(self, module: str):
         if module not in self._part_of:
             raise AttributeError(module)
-        return load_reference(self._part_of[module], module)
+        loaded = load_reference(self._part_of[module], module)
+        setattr(self, module, loaded)   # found directly from now on: a replay asks for it thousands of times
+        return loaded
 
 
 @dataclass
