@@ -69,6 +69,7 @@ class _Outputs:
             folder.mkdir(parents=True, exist_ok=True)
         self.results: dict[str, GradingResult] = {}
         self.folders: dict[str, str] = {}   # student id → the submission's name as found, for the gradebook
+        self._written_at = float("-inf")    # when the gradebook was last written (time.monotonic())
 
     def add(self, student: str, data: dict, rendered: dict | None = None) -> GradingResult:
         """Record one result and write its report and results.json.
@@ -99,7 +100,7 @@ class _Outputs:
     def write_gradebook_soon(self) -> None:
         """Write the gradebook if the last write is GRADEBOOK_SECONDS old: rewriting all rows after every job
         costs the batch's own process seconds in a large class (its stored results are the record meanwhile)."""
-        if time.monotonic() - getattr(self, "_written_at", 0.0) >= GRADEBOOK_SECONDS:
+        if time.monotonic() - self._written_at >= GRADEBOOK_SECONDS:
             self.write_gradebook()
 
     def write_dashboard(self, similarity=None) -> None:
