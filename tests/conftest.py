@@ -56,6 +56,13 @@ def stub_submission(tmp_path_factory) -> Path:
     return folder
 
 
+class NoProgressBar:
+    """What the batch's runners update as jobs finish, for tests that call them without a progress bar."""
+
+    def update(self, _):
+        pass
+
+
 def make_fast_course(root: Path) -> Path:
     """A copy of the course whose manifests allow 1 s per call, so hostile timeouts cost little."""
     shutil.copytree(course_root() / "assignments", root / "assignments")

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_fast_course, reference_as_submission
+from conftest import NoProgressBar, make_fast_course, reference_as_submission
 from hostile_inputs import (
     COLLIDING_NAMES,
     FORMULA_NAMES,
@@ -74,7 +74,7 @@ def test_a_job_over_its_memory_becomes_an_error_row_and_the_batch_goes_on(tmp_pa
         (tmp_path / "class" / student).mkdir(parents=True)
     rows = {}
     _run_locally([(entry, "") for entry in discover(tmp_path / "class")], BatchSettings(parts=["nn"], jobs=2), {},
-                 lambda entry, _, job: rows.update({entry.student: job["result"]}), _NoBar(),
+                 lambda entry, _, job: rows.update({entry.student: job["result"]}), NoProgressBar(),
                  job_function=hog_memory_or_finish)
     assert sorted(rows) == ["ada", "hog", "zoe"]
     assert "more than 512 MiB" in rows["hog"]["error"]
@@ -98,17 +98,12 @@ def test_a_dask_job_over_its_time_or_memory_becomes_an_error_row_and_the_batch_g
         for kind in ("hog_memory_or_finish", "sleep_or_finish"):
             _run_on_dask(pending, BatchSettings(parts=["nn"], dask=cluster.scheduler_address), {},
                          lambda entry, _, job, kind=kind: rows.update({(kind, entry.student): job["result"]}),
-                         _NoBar(), job_function=f"batch_jobs:{kind}")
+                         NoProgressBar(), job_function=f"batch_jobs:{kind}")
     assert "more than 512 MiB" in rows["hog_memory_or_finish", "hog"]["error"]
     assert "longer than 30 s" in rows["sleep_or_finish", "sleepy"]["error"]
     finished = {key for key, row in rows.items() if row["error"] == "finished"}
     assert finished == {("hog_memory_or_finish", "ada"), ("hog_memory_or_finish", "sleepy"),
                         ("sleep_or_finish", "ada"), ("sleep_or_finish", "hog")}
-
-
-class _NoBar:
-    def update(self, _):
-        pass
 
 
 @pytest.fixture

@@ -10,14 +10,10 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+from conftest import NoProgressBar
 
 from autograder import _processes
 from autograder.batch import BatchSettings
-
-
-class _NoBar:
-    def update(self, _):
-        pass
 
 
 def _run(tmp_path, name: str) -> dict[str, str]:
@@ -29,7 +25,7 @@ def _run(tmp_path, name: str) -> dict[str, str]:
     (tmp_path / name / "ada").mkdir(parents=True)
     rows: dict[str, str] = {}
     _run_locally([(entry, "") for entry in discover(tmp_path / name)], BatchSettings(parts=["nn"], jobs=1), {},
-                 lambda entry, _, job: rows.update({entry.student: job["result"]["error"]}), _NoBar(),
+                 lambda entry, _, job: rows.update({entry.student: job["result"]["error"]}), NoProgressBar(),
                  job_function=report_process_state)
     return rows
 

@@ -366,8 +366,6 @@ def test_train_cbow_gives_the_same_result_for_the_same_seed_and_another_for_anot
                ("ids", "vocab_size", "dim", "window", "epochs", "lr", "seed"), call=TRAIN_CALL, rng=rng)
 
 
-
-
 @grades("train.train_cbow", weight=0.5)
 def test_train_cbow_starts_W_out_at_zero(student, ref, calls, rng):
     """with lr = 0 train_cbow returns its initial weights: W_out all zeros, and every epoch's loss log V"""

@@ -300,8 +300,6 @@ def ranked_ids(got) -> list | None:
         return None
 
 
-
-
 @grades("train.train_skipgram", weight=0.5)
 def test_train_skipgram_never_draws_the_context_word_as_a_negative(student, ref, calls, rng):
     """with a vocabulary of two words, every negative is the word that is not the context (replayed with the reference)"""
@@ -324,6 +322,8 @@ def test_train_skipgram_never_draws_the_context_word_as_a_negative(student, ref,
                  "when you draw negatives (redraw any negative equal to it).", inputs=inputs,
                  expected="weights replayable with negatives that exclude the context word",
                  got="weights that no order of the pairs reproduces with those negatives")
+
+
 @grades("train.most_similar")
 def test_most_similar_ranks_by_cosine(student, ref, calls, rng):
     """most_similar ranks the other words by cosine similarity, not by dot product, and leaves W unchanged"""
