@@ -15,9 +15,13 @@ AUTOGRADER_ISOLATION, is graded under its own settings.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 
 # What a job process needs (grading, the report and results.json, the similarity check).
 JOB_MODULES = ("autograder.batch._jobs", "autograder.grading._plugin", "autograder.render.html",
@@ -42,17 +46,36 @@ def start_job_server() -> None:
         forkserver.ensure_running()
 
 
+@contextlib.contextmanager
+def jobs_temporary_folder() -> Iterator[str]:
+    """A fresh temporary folder for a pool's processes, removed with all it holds when the pool is done.
+
+    Mode 0711: a worker that runs as a user of its own reaches its scratch folder
+    inside (whose name it is given), but cannot list the others.
+    """
+    folder = tempfile.mkdtemp(prefix="autograder-jobs-")
+    try:
+        os.chmod(folder, 0o711)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class ParentState:
     """The environment variables, working folder and import path of the process that starts a pool, to be
-    taken on by each of the pool's processes (its initializer calls `adopt`)."""
+    taken on by each of the pool's processes (its initializer calls `adopt`); with `temporary_folder`, the
+    pool's processes make their temporary files there."""
 
-    def __init__(self):
+    def __init__(self, temporary_folder: str | None = None):
         self.environment = dict(os.environ)
         self.folder = os.getcwd()
         self.path = list(sys.path)
+        self.temporary_folder = temporary_folder or tempfile.gettempdir()
+        self.environment["TMPDIR"] = self.temporary_folder   # for the processes a job starts, too
 
     def adopt(self) -> None:
         os.environ.clear()
         os.environ.update(self.environment)
         os.chdir(self.folder)
         sys.path[:] = self.path
+        tempfile.tempdir = self.temporary_folder   # the server may have asked tempfile already (it caches)

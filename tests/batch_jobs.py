@@ -30,3 +30,16 @@ def report_process_state(path: str, student: str, parts, seed: int, quiz=None) -
     import sys
     state = f"{os.environ.get('AUTOGRADER_TEST_MARK')}|{os.getcwd()}|{'pytest' in sys.modules}"
     return {"result": failed_result(path, state, parts, student).to_dict()}
+
+
+def leave_scratch_and_die(path: str, student: str, parts, seed: int, quiz=None) -> dict:
+    """Student "dies" makes a scratch folder, as a grading does, and its process dies before removing it;
+    everyone else finishes at once, its error text naming the job process's temporary folder."""
+    import os
+    import tempfile
+    if student == "dies":
+        scratch = tempfile.mkdtemp(prefix="autograder-submission-")
+        with open(os.path.join(scratch, "activations.py"), "w") as handle:
+            handle.write("def relu(s):\n    return s\n")
+        os._exit(9)
+    return {"result": failed_result(path, f"finished|{tempfile.gettempdir()}", parts, student).to_dict()}

@@ -81,6 +81,48 @@ def test_a_job_over_its_memory_becomes_an_error_row_and_the_batch_goes_on(tmp_pa
     assert rows["ada"]["error"] == rows["zoe"]["error"] == "finished"
 
 
+@pytest.fixture
+def private_tmp(tmp_path, monkeypatch) -> Path:
+    """TMPDIR of this test alone (tempfile caches the folder it found first, so that is reset too)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    return folder
+
+
+def test_a_stopped_job_leaves_no_scratch_copy_behind(tmp_path, monkeypatch, private_tmp):
+    """A job that dies cannot remove its scratch copy of the student's files; the pool's folder goes with it."""
+    from batch_jobs import leave_scratch_and_die
+
+    from autograder.batch._discover import discover
+    from autograder.batch._runner import _run_locally
+
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(course_with(tmp_path / "course")))
+    for student in ("ada", "dies", "zoe"):
+        (tmp_path / "class" / student).mkdir(parents=True)
+    rows = {}
+    _run_locally([(entry, "") for entry in discover(tmp_path / "class")], BatchSettings(parts=["nn"], jobs=2), {},
+                 lambda entry, _, job: rows.update({entry.student: job["result"]["error"]}), NoProgressBar(),
+                 job_function=leave_scratch_and_die)
+    assert "died" in rows["dies"]
+    finished, used = rows["ada"].split("|")
+    assert finished == "finished" and Path(used).parent == private_tmp and Path(used).name.startswith("autograder-jobs-")
+    assert list(private_tmp.rglob("autograder-*")) == []   # (multiprocessing's own pymp-* lives until this process ends)
+
+
+def test_a_dask_job_stopped_leaves_no_scratch_copy_behind(tmp_path, monkeypatch, private_tmp):
+    """On Dask, each job's limited process has a temporary folder of its own, removed when it ends."""
+    from autograder.batch._limited_job import run_within_limits
+
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(course_with(tmp_path / "course")))
+    reason = run_within_limits(str(tmp_path / "dies"), "dies", ["nn"], 1, job_function="batch_jobs:leave_scratch_and_die")
+    assert isinstance(reason, str) and "died" in reason
+    job = run_within_limits(str(tmp_path / "ada"), "ada", ["nn"], 1, job_function="batch_jobs:leave_scratch_and_die")
+    assert isinstance(job, dict) and Path(job["result"]["error"].split("|")[1]).parent == private_tmp
+    assert list(private_tmp.rglob("autograder-*")) == []
+
+
 def test_a_dask_job_over_its_time_or_memory_becomes_an_error_row_and_the_batch_goes_on(tmp_path, monkeypatch):
     """On Dask too: a worker process of the cluster is long-lived, so each job runs in a limited process of its own."""
     distributed = pytest.importorskip("distributed")

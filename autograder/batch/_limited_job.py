@@ -21,6 +21,7 @@ import signal
 import subprocess
 import sys
 
+from .._processes import jobs_temporary_folder
 from ..course import grading_settings
 
 GRADE_JOB = "autograder.batch._jobs:grade_job"
@@ -59,14 +60,16 @@ def run_within_limits(path: str, student: str, parts: list[str] | None, seed: in
     limits = grading_settings().batch
     request = json.dumps({"sys_path": [entry for entry in sys.path if entry], "function": job_function,
                           "memory_bytes": limits.job_memory_bytes, "arguments": [path, student, parts, seed, quiz]})
-    # no preexec_fn: a Dask task runs in a thread, and the child sets its own limit first thing
-    process = subprocess.Popen([sys.executable, "-I", "-c", f"from {__name__} import _main; _main()"],
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)
-    try:
-        output, _ = process.communicate(request.encode(), timeout=limits.job_seconds)
-    except subprocess.TimeoutExpired:
-        _stop(process)
-        return over_time_reason()
+    with jobs_temporary_folder() as temporary:   # what a stopped job could not remove goes with it
+        # no preexec_fn: a Dask task runs in a thread, and the child sets its own limit first thing
+        process = subprocess.Popen([sys.executable, "-I", "-c", f"from {__name__} import _main; _main()"],
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True,
+                                   env={**os.environ, "TMPDIR": temporary})
+        try:
+            output, _ = process.communicate(request.encode(), timeout=limits.job_seconds)
+        except subprocess.TimeoutExpired:
+            _stop(process)
+            return over_time_reason()
     if process.returncode == _OUT_OF_MEMORY:
         return out_of_memory_reason()
     if process.returncode != 0:

@@ -8,6 +8,9 @@ address-space limit (`batch:` in grading.yaml): a job over either becomes an
 (pebble's) the limits hold for the pool's processes, which are replaced when a
 job is stopped; on Dask, whose worker processes are long-lived and shared, each
 job runs in a process of its own started by the Dask task (`_limited_job`).
+A stopped job cannot remove its scratch copy of the student's files, so the
+job processes make their temporary files in a folder of the pool's (of the Dask
+task's, on Dask), removed when the pool (the task) is done.
 After every finished job its result is stored and the gradebook rewritten, so
 Ctrl-C (or a crash) leaves a consistent gradebook of what is done, and running
 the same command again continues where it stopped.
@@ -23,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import UserError
-from .._processes import ParentState, job_context
+from .._processes import ParentState, job_context, jobs_temporary_folder
 from ..course import course_root, course_secret, grading_settings
 from ..grading.boundary import IsolationMode, choose_mode, close_to_other_users
 from ..results import GradingResult
@@ -282,10 +285,15 @@ def _run_locally(pending, settings: BatchSettings, parts_of: dict, finished, bar
 
     job_function is grade_job; the tests hand in jobs that misbehave on purpose.
     """
+    with jobs_temporary_folder() as temporary:   # what a stopped job could not remove goes with it
+        _run_pool(pending, settings, parts_of, finished, bar, job_function, ParentState(temporary))
+
+
+def _run_pool(pending, settings: BatchSettings, parts_of: dict, finished, bar, job_function, parent: ParentState) -> None:
     from pebble import ProcessPool
 
     pool = ProcessPool(max_workers=max(1, settings.jobs), context=job_context(), initializer=_start_job_process,
-                       initargs=(ParentState(), grading_settings().batch.job_memory_bytes))
+                       initargs=(parent, grading_settings().batch.job_memory_bytes))
     try:
         futures: dict[concurrent.futures.Future, tuple[Entry, str]] = {
             pool.schedule(job_function, args=_job_arguments(entry, settings, parts_of),
