@@ -1,7 +1,15 @@
-"""The command line: output of the simple commands, and one-line errors."""
+"""The command line: output of the simple commands, one-line errors, and `grade` as a process of its own."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from autograder.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
 
 
 def test_overview_lists_every_part_and_the_total():
@@ -47,3 +55,31 @@ def test_check_of_an_unreadable_submission_counts_the_visible_examples_points(tm
     result = CliRunner().invoke(main, ["check", str(broken), "--part", "scaling"])
     assert result.exit_code == 2
     assert ": 0 / 3 points from the visible examples" in result.output.splitlines()[0]
+
+
+def _autograder(*arguments: str, temporary: Path) -> subprocess.CompletedProcess:
+    """The command as a user runs it, in a process of its own, with a temporary folder of this test's."""
+    return subprocess.run([sys.executable, "-m", "autograder", *arguments], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(temporary)}, timeout=120)
+
+
+def test_grade_ends_its_process_with_all_its_output_its_status_and_nothing_left_behind(tmp_path):
+    """`grade` ends without the interpreter's teardown: what it printed and wrote must all be there, with the
+    right exit status, and no temporary file of the grading may be left (no clean-up runs after it)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    submission = str(EXAMPLES / "partly_right")
+    printed = _autograder("grade", submission, "--part", "scaling", "--format", "text", temporary=temporary)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.rstrip().endswith("a changed file gets new ones.")
+    assert printed.stdout.startswith("Grade for partly_right: ")
+    written = _autograder("grade", submission, "--part", "scaling", "--format", "json", "-o", str(tmp_path / "r.json"),
+                          "--fail-under", "101", temporary=temporary)
+    assert written.returncode == 1 and "is under --fail-under 101" in written.stderr
+    assert json.loads((tmp_path / "r.json").read_text())["score"] == json.loads(
+        _autograder("grade", submission, "--part", "scaling", "--format", "json", temporary=temporary).stdout)["score"]
+    unreadable = tmp_path / "broken.zip"
+    unreadable.write_bytes(b"PK\x03\x04 not a zip")
+    refused = _autograder("grade", str(unreadable), "--format", "json", temporary=temporary)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and json.loads(refused.stdout)["score"] == 0
+    assert list(temporary.iterdir()) == []
