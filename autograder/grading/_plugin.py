@@ -225,7 +225,8 @@ def _warning_notes(warnings: list[dict]) -> list[str]:
 # pytest's built-in plugins that grading has no use for; each costs start-up time
 # (unraisableexception and threadexception run gc.collect() at every session's end;
 # debugging imports pdb, and unittest the unittest package: the suites use neither; capture has nothing to
-# capture, student output never reaches this process; skipping reads skip and xfail marks, which no suite has).
+# capture, student output never reaches this process; skipping reads skip and xfail marks, which no suite has:
+# tests/grading/test_suites_use_no_skips.py checks).
 _UNUSED_PLUGINS = ("cacheprovider", "terminal", "stepwise", "warnings", "unraisableexception", "threadexception",
                    "faulthandler", "doctest", "junitxml", "pastebin", "logging", "legacypath", "setuponly",
                    "setupplan", "nose", "debugging", "unittest", "tmpdir", "monkeypatch", "recwarn", "subtests",
