@@ -75,7 +75,7 @@ def run() -> None:
     0.15 s, a tenth of a `grade` (mypy's command skips it too).  By then the
     command has written and closed its files and stopped its worker; stdout and
     stderr are flushed first.  Every other command exits as usual: a batch's
-    pools and their temporary folders are cleaned up at exit.
+    fork server and multiprocessing's own folder are cleaned up by exit handlers.
     """
     try:
         main()
