@@ -8,7 +8,12 @@ their ratio (target: grade at most 4x the numpy import), the peak memory (RSS)
 of each (the largest process of its tree), the load average, and the worker's
 start-up time (launch to first message) measured in-process.
 
-Run: .venv/bin/python benchmarks/grade_reference.py [runs]
+With BASELINE=<another checkout of this project> (a `git worktree add` of an
+older commit, say), that checkout's `grade` runs in the same rounds too, and
+the script prints both and their ratio: the machine's speed drifts during the
+day (up to 2x here), so comparing runs from different hours says little.
+
+Run: [BASELINE=../old] .venv/bin/python benchmarks/grade_reference.py [runs]
 """
 from __future__ import annotations
 
@@ -41,7 +46,7 @@ def reference_submission(folder: Path) -> Path:
     return folder
 
 
-def timed(argv: list[str]) -> tuple[float, float, str]:
+def timed(argv: list[str], cwd: Path | str = ROOT) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB, the largest process of the tree) and stdout of one command.
 
     The peak comes from GNU time when it is installed: a child forked from this
@@ -49,7 +54,7 @@ def timed(argv: list[str]) -> tuple[float, float, str]:
     """
     time_command = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").is_file() else []
     started = time.perf_counter()
-    process = subprocess.run(time_command + argv, capture_output=True, cwd=ROOT)
+    process = subprocess.run(time_command + argv, capture_output=True, cwd=cwd)
     wall = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited with {process.returncode}:\n{process.stderr[-400:]!r}")
@@ -70,21 +75,34 @@ def worker_startup(submission: Path, runs: int) -> list[float]:
     return times
 
 
+def checkout_grade(checkout: Path, submission: Path) -> list[str]:
+    """`autograder grade` of the package in checkout (this one or BASELINE's), run from a neutral folder."""
+    return ["env", f"PYTHONPATH={checkout}", sys.executable, "-m", "autograder", "grade", str(submission),
+            "--format", "json"]
+
+
 def main(runs: int = 9) -> None:
+    baseline = Path(os.environ["BASELINE"]).resolve() if os.environ.get("BASELINE") else None
     # the bytecode scripts/setup.sh writes: with PYTHONDONTWRITEBYTECODE set, an editable install would
     # otherwise compile the package from source in every run (about 0.2 s of CPU), which no installed grader does
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "autograder", "reference"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    for checkout in [ROOT] + ([baseline] if baseline else []):
+        subprocess.run([sys.executable, "-m", "compileall", "-q", "autograder", "reference"], cwd=checkout,
+                       check=True, stdout=subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as folder:
-        submission = reference_submission(Path(folder))
+        submission = reference_submission(Path(folder) / "submission")
         grade_submission(submission)   # warm the file-system cache
         load_before = os.getloadavg()[0]
-        numpy_runs, grade_runs = [], []
+        numpy_runs, grade_runs, baseline_runs = [], [], []
         for _ in range(runs):
             numpy_runs.append(timed([sys.executable, "-c", "import numpy"]))
-            grade_runs.append(timed([str(BIN / "autograder"), "grade", str(submission), "--format", "json"]))
-            if '"score": 100.0' not in grade_runs[-1][2]:
-                raise SystemExit(f"grading the reference did not give 100 points:\n{grade_runs[-1][2][:400]}")
+            if baseline:   # both checkouts the same way: python -m autograder, from a folder of neither
+                grade_runs.append(timed(checkout_grade(ROOT, submission), cwd=folder))
+                baseline_runs.append(timed(checkout_grade(baseline, submission), cwd=folder))
+            else:
+                grade_runs.append(timed([str(BIN / "autograder"), "grade", str(submission), "--format", "json"]))
+            for run in grade_runs[-1:] + baseline_runs[-1:]:
+                if '"score": 100.0' not in run[2]:
+                    raise SystemExit(f"grading the reference did not give 100 points:\n{run[2][:400]}")
         startups = worker_startup(submission, runs)
     numpy_wall, grade_wall = (statistics.median(run[0] for run in runs_) for runs_ in (numpy_runs, grade_runs))
     print(f"isolation: {choose_mode()}; {runs} interleaved runs each; reference submission, all three parts (100 points)")
@@ -94,6 +112,10 @@ def main(runs: int = 9) -> None:
           f"peak RSS {max(run[1] for run in grade_runs):.0f} MiB")
     print(f"ratio grade / numpy import: {grade_wall / numpy_wall:.1f}x   (target: at most 4x)")
     print(f"worker start-up (in-process): median {statistics.median(startups):.3f} s, worst {max(startups):.3f} s")
+    if baseline:
+        baseline_wall = statistics.median(run[0] for run in baseline_runs)
+        print(f"BASELINE {baseline}: grade median {baseline_wall:.3f} s ({baseline_wall / numpy_wall:.1f}x the numpy "
+              f"import); this checkout / baseline: {grade_wall / baseline_wall:.2f}")
 
 
 if __name__ == "__main__":
