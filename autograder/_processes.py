@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -53,12 +52,9 @@ def jobs_temporary_folder() -> Iterator[str]:
     Mode 0711: a worker that runs as a user of its own reaches its scratch folder
     inside (whose name it is given), but cannot list the others.
     """
-    folder = tempfile.mkdtemp(prefix="autograder-jobs-")
-    try:
+    with tempfile.TemporaryDirectory(prefix="autograder-jobs-", ignore_cleanup_errors=True) as folder:
         os.chmod(folder, 0o711)
         yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 class ParentState:

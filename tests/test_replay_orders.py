@@ -26,10 +26,9 @@ def test_one_order_in_every_epoch_is_found_among_the_straight_runs(orders):
     assert len(seen) <= 6   # only the n! straight runs were compared
 
 
-@pytest.mark.parametrize("orders", list(itertools.product(itertools.permutations(range(3)), repeat=3))[::7])
+@pytest.mark.parametrize("orders", [orders for orders in itertools.product(itertools.permutations(range(3)), repeat=3)
+                                    if len(set(orders)) > 1][::7])
 def test_a_new_order_per_epoch_replays_and_the_search_stops_at_it(orders):
-    if len(set(orders)) == 1:
-        return
     seen, reached = _reaching(sum(orders, ()))
     assert replay_orders((), 3, 3, _step, reached) == Replay(replays=True, one_order=False)
     assert seen[-1] == sum(orders, ())   # nothing compared after the sequence that fits
