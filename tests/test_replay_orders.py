@@ -5,9 +5,10 @@ sequence of orders) checks the verdicts against the orders themselves.
 """
 import itertools
 
+import numpy as np
 import pytest
 
-from autograder.suites.replay import Replay, replay_orders, runs_fitting_one_order
+from autograder.suites.replay import LazyReplay, Replay, close_to, replay_orders, runs_fitting_one_order
 
 
 def _step(state: tuple, example: int) -> tuple:
@@ -45,11 +46,86 @@ def test_too_many_orders_are_refused():
         replay_orders((), 8, 3, _step, lambda state: False)
 
 
+class _Asked:
+    """A run's replay that records which questions were asked of it."""
+
+    def __init__(self, replays: bool, one_order: bool):
+        self._replays, self._one_order, self.asked = replays, one_order, []
+
+    @property
+    def one_order(self) -> bool:
+        self.asked.append("one_order")
+        return self._one_order
+
+    @property
+    def replays(self) -> bool:
+        self.asked.append("replays")
+        return self._replays
+
+
 def test_the_verdict_needs_four_runs_fitting_one_order_and_no_run_that_reshuffles():
     fits, reshuffles, unknown = Replay(True, True), Replay(True, False), Replay(False, False)
-    assert runs_fitting_one_order([fits] * 4 + [unknown]) == 4
-    assert runs_fitting_one_order([fits] * 3 + [unknown, unknown]) == 0
-    assert runs_fitting_one_order([fits, reshuffles] + [fits] * 3) == 0
-    read = []
-    assert runs_fitting_one_order(read.append(run) or run for run in [reshuffles, fits, fits]) == 0
-    assert read == [reshuffles]   # left at the first run that reshuffles
+    assert runs_fitting_one_order([fits] * 4 + [unknown], total=5) == 4
+    assert runs_fitting_one_order([fits] * 5, total=5) == 5
+    assert runs_fitting_one_order([fits] * 3 + [unknown, unknown], total=5) == 0
+    assert runs_fitting_one_order([fits, reshuffles] + [fits] * 3, total=5) == 0
+    assert runs_fitting_one_order([fits] * 4 + [reshuffles], total=5) == 0
+
+
+@pytest.mark.parametrize("runs, read_before_the_verdict", [
+    ([(True, False)] * 5, 2),                        # a correct trainer: a new order in every epoch
+    ([(False, False)] * 5, 2),                       # a trainer that computes something else
+    ([(True, True), (False, False), (False, False)] + [(True, True)] * 2, 3),
+    ([(True, True)] * 3 + [(False, False)] * 2, 5),  # needs all five to know
+])
+def test_reading_stops_once_the_runs_left_cannot_reach_the_verdict_and_no_run_is_searched_in_full(
+        runs, read_before_the_verdict):
+    read = [_Asked(*run) for run in runs]
+    handed = []
+    assert runs_fitting_one_order((handed.append(run) or run for run in read), total=5) == 0
+    assert len(handed) == read_before_the_verdict
+    assert all(run.asked == ["one_order"] for run in handed)   # only the single orders were tried
+
+
+def test_with_four_runs_fitting_one_order_the_others_are_searched_in_full():
+    runs = [_Asked(True, True) for _ in range(4)] + [_Asked(True, False)]
+    assert runs_fitting_one_order(runs, total=5) == 0   # the last one reshuffles
+    assert runs[-1].asked == ["one_order", "replays"] and all(run.asked == ["one_order"] for run in runs[:4])
+    runs[-1] = _Asked(False, False)
+    assert runs_fitting_one_order(runs, total=5) == 4   # it does not replay: it says nothing
+
+
+def test_a_lazy_replay_tries_the_single_orders_before_anything_else():
+    orders = ((1, 0, 2), (2, 1, 0), (0, 2, 1))   # a new order in every epoch
+    seen, reached = _reaching(sum(orders, ()))
+    replay = LazyReplay((), 3, 3, _step, reached)
+    assert replay.one_order is False and len(seen) == 6
+    assert replay.replays is True and seen[-1] == sum(orders, ())
+    compared = len(seen)
+    assert replay.replays and not replay.one_order and len(seen) == compared   # each answer is worked out once
+
+
+def _random_weights(rng, special: bool) -> dict:
+    weights = {"W": rng.normal(size=(4, 3)) * 10.0 ** rng.integers(-3, 4), "b": rng.normal(size=3)}
+    if special:
+        weights["W"][rng.integers(4), rng.integers(3)] = rng.choice([np.inf, -np.inf, np.nan])
+    return weights
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.filterwarnings("ignore:One of rtol or atol is not valid")   # numpy's, for inf or nan weights
+def test_close_to_agrees_with_numpys_allclose(seed):
+    rng = np.random.default_rng(seed)
+    got = _random_weights(rng, special=seed % 4 == 0)
+    rtol = float(rng.choice([1e-6, 1e-5]))
+    reached = close_to(got, rtol=rtol)
+    for scale in (0.0, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-2):
+        for dtype in (np.float64, np.float32):
+            state = {name: (value * (1 + scale * rng.normal(size=value.shape))).astype(dtype)
+                     for name, value in got.items()}
+            if rng.random() < 0.2:
+                state["b"][0] = np.nan
+            expected = all(np.allclose(state[name], value, rtol=rtol,
+                                       atol=rtol * (1.0 + float(np.max(np.abs(value), initial=0.0))))
+                           for name, value in got.items())
+            assert reached(state) == expected

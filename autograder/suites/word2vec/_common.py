@@ -11,7 +11,7 @@ from autograder.grading.compare import as_numeric_array, canonical, compare, sho
 from autograder.grading.diagnose import Hints, explain_rows, rows_difference
 from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
 from autograder.suites.datasets import planted_topics_corpus, renamed_words, topic_separation
-from autograder.suites.replay import Replay, close_to, replay_orders
+from autograder.suites.replay import LazyReplay, close_to
 
 T = TypeVar("T")
 
@@ -245,13 +245,13 @@ def check_topics(W_in, topic_of_word, separation: float, typical: float, *, call
 
 # -- replaying a trainer's tiny runs ---------------------------------------------------------------------------
 def replayed_orders(train: Callable, arguments: dict, examples: int, step: Callable, *, call: str, seed: int,
-                    rtol: float) -> tuple[Replay, str]:
+                    rtol: float) -> tuple[LazyReplay, str]:
     """(whether some per-epoch orders of the examples reproduce the trainer's weights, and one order repeated
     in every epoch does; the inputs for the feedback).
 
     train(**arguments, seed=seed) runs twice: with lr = 0, which returns the initial weights unchanged, and with
     arguments["lr"]; the reference's step(W_in, W_out, example) (in place) is replayed from the first run's
-    weights in every order of the examples (see autograder/suites/replay.py).
+    weights in every order of the examples (see autograder/suites/replay.py), as far as the replay's questions need.
     """
     inputs = "\n".join([f"ids = np.array({np.asarray(arguments['ids']).tolist()})"]
                        + [f"{name} = {value}" for name, value in arguments.items() if name != "ids"]
@@ -264,6 +264,6 @@ def replayed_orders(train: Callable, arguments: dict, examples: int, step: Calla
         W_in, W_out = state["W_in"].copy(), state["W_out"].copy()
         step(W_in, W_out, example)
         return {"W_in": W_in, "W_out": W_out}
-    replay = replay_orders({"W_in": start[0], "W_out": start[1]}, examples, arguments["epochs"], one_step,
-                           close_to({"W_in": end[0], "W_out": end[1]}, rtol=rtol))
+    replay = LazyReplay({"W_in": start[0], "W_out": start[1]}, examples, arguments["epochs"], one_step,
+                        close_to({"W_in": end[0], "W_out": end[1]}, rtol=rtol))
     return replay, inputs

@@ -388,10 +388,11 @@ def test_train_cbow_starts_W_out_at_zero(student, ref, calls, rng):
 def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref, calls, rng):
     """train_cbow's order of the examples changes from epoch to epoch (recovered by replaying tiny runs)"""
     fitted_run(student, ref, calls, rng)
+    tiny_runs = 5
     shown = []
 
     def runs():
-        for _ in range(5):
+        for _ in range(tiny_runs):
             ids = rng.permutation(4)[:3]   # three different words: the examples ([b], a), ([a, c], b), ([b], c)
             examples = ref.pairs.cbow_examples(ids, 1)
             arguments = dict(ids=ids, vocab_size=4, dim=2, window=1, epochs=3, lr=1.0)
@@ -404,7 +405,7 @@ def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref,
             shown.append(inputs)
             yield replay
     # measured over 200 reference runs: every one replays, 5% also fit one order (see runs_fitting_one_order)
-    replayed = runs_fitting_one_order(runs())
+    replayed = runs_fitting_one_order(runs(), total=tiny_runs)
     if replayed:
         fail(f"Every epoch of your {TRAIN_CALL} goes through the examples in the same order: replaying {replayed} "
              "small runs (3 examples, 3 epochs, from the weights that lr = 0 returns) with cbow_step gives your "
