@@ -81,3 +81,20 @@ def public(x, y=1):
     assert "_helper" not in stub and "from activations import relu" in stub
     assert '"""Doc with shapes."""\n    raise NotImplementedError' in stub
     assert "return value" not in stub
+
+
+def test_parameter_names_follow_an_edit_of_the_reference(tmp_path, monkeypatch):
+    """The names are parsed once per version of a reference file: an edited file is read again."""
+    from autograder.course._stubs import parameter_names
+
+    (tmp_path / "assignments").mkdir()
+    module = tmp_path / "reference" / "nn" / "activations.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("def relu(s):\n    return s\n\n\nclass Scaler:\n    def __init__(self, factor):\n        pass\n")
+    nn = [part for part in load_parts() if part.name == "nn"]   # the course's part, read from this course's root
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(tmp_path))
+    assert parameter_names(nn)[("activations", "relu")] == ["s"]
+    assert parameter_names(nn)[("activations", "Scaler")] == ["factor"]
+    module.write_text("def relu(scores, inplace=False):\n    return scores\n")
+    assert parameter_names(nn)[("activations", "relu")] == ["scores", "inplace"]
+    assert ("activations", "Scaler") not in parameter_names(nn)

@@ -1,4 +1,5 @@
 """End to end: the reference gets full marks, the stubs get 0, every result has the same shape."""
+import dataclasses
 import json
 import zipfile
 
@@ -7,7 +8,7 @@ from click.testing import CliRunner
 
 from autograder.cli import main
 from autograder.grading import grade_submission
-from autograder.results import GradingResult
+from autograder.results import GradingResult, Kind
 
 
 @pytest.fixture(scope="module")
@@ -157,3 +158,23 @@ for _name in ["linear", "sign", "sigmoid", "relu", "tanh", "sigmoid_grad", "relu
     result = grade_submission(tmp_path, ["nn"])
     activation_tests = [test for test in result.tests() if test.function.startswith("activations.")]
     assert activation_tests and all(test.passed for test in activation_tests), failures(result)
+
+
+
+def test_to_dict_gives_what_dataclasses_asdict_gives(reference_result, stub_submission):
+    """to_dict skips asdict's deep copy; its dicts are the same, for a result with figures and one with feedback."""
+    stubs = grade_submission(stub_submission)
+    for result in (reference_result, stubs):
+        expected = {**dataclasses.asdict(result), "score": result.score, "max_score": result.max_score}
+        assert result.to_dict() == expected
+    assert any(test.figures for test in reference_result.tests())
+    assert all(test.feedback for test in stubs.tests())
+
+
+def test_a_second_grading_shows_each_example_as_the_first_did(reference_result, reference_submission):
+    """The texts of the examples are formatted once per process; each example keeps its own."""
+    def examples(result):
+        return [(test.id, test.example, test.title) for test in result.tests() if test.kind == Kind.EXAMPLE]
+    again = examples(grade_submission(reference_submission))
+    assert again == examples(reference_result)
+    assert len({example.input for _, example, _ in again}) > 20   # not one text for every example
