@@ -77,6 +77,7 @@ def run() -> None:
     stderr are flushed first.  Every other command exits as usual: a batch's
     fork server and multiprocessing's own folder are cleaned up by exit handlers.
     """
+    _one_blas_thread()
     try:
         main()
     except SystemExit as stop:
@@ -85,6 +86,21 @@ def run() -> None:
             sys.stderr.flush()
             os._exit(stop.code or 0)
         raise
+
+
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _one_blas_thread() -> None:
+    """Run numpy's linear algebra on one thread in this process and the ones it starts, unless the user chose.
+
+    Set before anything imports numpy.  The grading's arrays are small, and a batch already keeps every core
+    busy with one job each: OpenBLAS's own threads (one per core, started at import) only spun beside them.
+    A class of 60 took about 10% less CPU with one thread.  Workers always run with one (their environment
+    is scrubbed).
+    """
+    for name in _BLAS_THREADS:
+        os.environ.setdefault(name, "1")
 
 
 def _grade_command(submission, parts, output_format, output, seed, fail_under, visible_only):

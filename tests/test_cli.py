@@ -5,8 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from autograder import cli
 from autograder.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "submissions"
@@ -83,3 +85,18 @@ def test_grade_ends_its_process_with_all_its_output_its_status_and_nothing_left_
     refused = _autograder("grade", str(unreadable), "--format", "json", temporary=temporary)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and json.loads(refused.stdout)["score"] == 0
     assert list(temporary.iterdir()) == []
+
+
+@pytest.mark.parametrize("chosen", [None, "3"])
+def test_the_command_runs_numpy_on_one_blas_thread_unless_the_user_chose(chosen):
+    """Set before numpy is imported, so it holds for the grading process and the batch's job processes."""
+    probe = ("import os, sys\n"
+             "from autograder import cli\n"
+             "cli.main = lambda: print(' '.join(os.environ.get(name, '-') for name in cli._BLAS_THREADS), "
+             "'numpy' in sys.modules)\n"
+             "cli.run()\n")
+    environment = {key: value for key, value in os.environ.items() if key not in cli._BLAS_THREADS}
+    if chosen:
+        environment["OPENBLAS_NUM_THREADS"] = chosen
+    shown = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == [chosen or "1", "1", "1", "False"]
