@@ -160,10 +160,8 @@ def test_grader_process_survives_the_whole_corpus():
     assert os.getpid() > 1 and Path(f"/proc/{os.getpid()}").exists()
 
 
-def test_an_endless_loop_costs_one_time_out_per_function_that_hangs_not_one_per_test(tmp_path, monkeypatch):
-    """An endless loop in relu hangs every later call that uses it: after the first time-out those get 0.5 s,
-    and once the part has two, the functions that hung are not called again.  Functions that never hung
-    (linear, sign, sigmoid ...) keep their points."""
+def _endless_relu_submission(tmp_path, monkeypatch, network_source: str) -> Path:
+    """The reference's nn part with relu an endless loop, graded under shorter limits (2 s, then 0.5 s, 2 strikes)."""
     import shutil
     shutil.copytree(course_root() / "assignments", tmp_path / "course" / "assignments")
     (tmp_path / "course" / "reference").symlink_to(course_root() / "reference")
@@ -175,22 +173,41 @@ def test_an_endless_loop_costs_one_time_out_per_function_that_hangs_not_one_per_
     manifest.write_text(yaml.safe_dump(data, sort_keys=False))
     monkeypatch.setenv("AUTOGRADER_COURSE", str(tmp_path / "course"))
     submission = build_case("infinite_loop", tmp_path / "submission")
-    reference_network = course_root() / "reference" / "nn" / "network.py"
-    (submission / "nn" / "network.py").write_text(
-        reference_network.read_text().replace("from .activations import", "from activations import"))
-    result = grade_submission(submission, ["nn"])
+    (submission / "nn" / "network.py").write_text(network_source.replace("from .activations import", "from activations import"))
+    return submission
+
+
+def test_an_endless_loop_costs_one_time_out_per_function_that_hangs_not_one_per_test(tmp_path, monkeypatch):
+    """An endless loop in relu: its first call times out after 2 s, the next after 0.5 s, and then relu is not
+    run again.  From then on, forward, train and predict, which call it, fail at once: the worker makes the
+    stopped relu raise instead of hanging them.  Functions that never hung (linear, sign, sigmoid, backward ...)
+    keep their points."""
+    reference_network = (course_root() / "reference" / "nn" / "network.py").read_text()
+    result = grade_submission(_endless_relu_submission(tmp_path, monkeypatch, reference_network), ["nn"])
     assert result.error is None
     failed = [test for test in result.tests() if not test.passed]
     messages = [test.feedback.message for test in failed]
     timed_out = [message for message in messages if "timed out after" in message]
-    not_run = [message for message in messages if "was not run: an earlier call of" in message]
-    assert sum("timed out after 2 s." in message for message in messages) == 1
-    assert all("timed out after 0.5 s" in message for message in timed_out[1:])
-    hanging = {"relu", "forward", "backward", "train", "predict"}   # relu and what calls it
-    # train's tests share one cached call (once_per_submission), so its time-out shows in each of them
-    timed_out_functions = {test.function for test in failed if "timed out after" in test.feedback.message}
-    assert len(timed_out_functions) <= len(hanging), timed_out_functions
-    assert len(not_run) >= 5 and len(timed_out) + len(not_run) == len(failed)
+    not_run = [message for message in messages if "was not run: an earlier call of relu" in message]
+    stopped = [test for test in failed if "raised RuntimeError: relu was not run: the grader stopped it" in test.feedback.message]
+    assert timed_out == ["Calling relu(s) timed out after 2 s.", "Calling relu(s) timed out after 0.5 s (the limit is 0.5 s "
+                         "once a call of it, or of a function it uses, has hit a limit)."]
+    assert len(not_run) >= 2 and {test.function for test in stopped} == {"network.forward", "network.train", "network.predict"}
+    assert len(timed_out) + len(not_run) + len(stopped) == len(failed)
     assert all(test.score == 0 and test.status.value == "failed" for test in failed)
-    assert {test.function.split(".")[1] for test in failed} <= hanging
-    assert all(test.passed for test in result.tests() if test.function in ("activations.linear", "activations.sigmoid"))
+    assert all("fix relu first" in test.feedback.message for test in stopped)   # each names its root cause
+    assert all(test.passed for test in result.tests()
+               if test.function in ("activations.linear", "activations.sigmoid", "network.backward"))
+
+
+def test_a_function_that_does_not_call_the_stopped_one_runs_as_usual(tmp_path, monkeypatch):
+    """A forward that computes its own ReLU never calls the endless relu: it keeps every point, and so do
+    predict and train, which build on it."""
+    reference_network = (course_root() / "reference" / "nn" / "network.py").read_text()
+    own_relu = reference_network.replace("O1 = relu(U1)", "O1 = np.maximum(U1, 0.0)")
+    assert own_relu != reference_network
+    result = grade_submission(_endless_relu_submission(tmp_path, monkeypatch, own_relu), ["nn"])
+    failed = {test.function for test in result.tests() if not test.passed}
+    assert "activations.relu" in failed
+    assert all(test.passed for test in result.tests()
+               if test.function in ("network.forward", "network.predict", "network.train")), failed

@@ -31,6 +31,7 @@ class FakeWorker:
     def __init__(self, clock: Clock, behaviour: dict[str, str], start_seconds: float = 0.0):
         self.clock, self.behaviour, self.start_seconds = clock, behaviour, start_seconds
         self.calls: list[tuple[str, float]] = []   # (function name, timeout given)
+        self.stopped: list[list[str]] = []          # the "stopped" of each request
         self.running = True
         self.output = ""
         self.early_starts = 0
@@ -42,6 +43,7 @@ class FakeWorker:
 
     def request(self, message, arrays, timeout):
         self.ensure_ready()
+        self.stopped.append(message.get("stopped", []))
         if message["op"] == "import":
             return {"ok": True}, []
         name = message["name"]
@@ -169,3 +171,15 @@ def test_the_restart_after_a_crash_is_charged_to_the_part_that_caused_it(session
     call(session, "laws", "kaplan_loss")         # the first call after the crash starts the new worker
     assert session.spent["nn"] - spent_by_nn == pytest.approx(7.0)
     assert session.spent["scaling"] < 1.0
+
+
+def test_the_worker_is_told_which_functions_are_stopped_once_their_part_has_no_strikes_left(session):
+    worker = use(session, {"relu": "timeout"})
+    call(session, "activations", "relu")
+    call(session, "network", "predict")
+    assert worker.stopped[-1] == []   # one strike: relu still runs (with the shorter limit)
+    call(session, "activations", "relu")
+    call(session, "network", "predict")
+    assert worker.stopped[-1] == ["activations.relu"]
+    call(session, "laws", "kaplan_loss")
+    assert worker.stopped[-1] == ["activations.relu"]   # told with every request: a replacement worker learns it too

@@ -15,9 +15,12 @@ that `uses` it in the manifest (directly or through others), get the shorter
 `call_seconds_after_timeouts`: an endless loop in relu hangs forward, train and
 predict too, and each of those then costs a fraction of a second, not the full
 limit.  Once the part has `timeouts_allowed` strikes, the remaining calls of
-every function that struck are not run at all (they fail, worth 0).  Functions
-that neither hit a limit nor use one that did keep their full limit: one endless
-loop does not cost a student the part's other functions.  Starting a
+every function that struck are not run at all (they fail, worth 0), and the
+worker makes them raise at once when other student code calls them: a forward
+that calls the endless relu then fails in a moment, one that does not call it
+runs as usual.  Functions that neither hit a limit nor use one that did keep
+their full limit: one endless loop does not cost a student the part's other
+functions.  Starting a
 replacement worker is charged to the part whose call stopped the old one.
 """
 from __future__ import annotations
@@ -196,6 +199,17 @@ class GradingSession:
         self.strikes[part] += 1
         self.struck.add(function)
 
+    def _stopped(self) -> list[str]:
+        """The functions that are not run any more (they struck, and their part has no strikes left): the worker
+        makes them raise at once when other student code calls them, instead of hanging that caller too."""
+        stopped = []
+        for name in self.struck:
+            module, _, function = name.partition(".")
+            part = self.parts[self.module_part[module]]
+            if function != "import" and self.strikes[part.name] >= part.limits.timeouts_allowed:
+                stopped.append(name)
+        return sorted(stopped)
+
     def _restart_if_stopped(self) -> None:
         """Start the replacement of a stopped worker, charged to the part whose call stopped it."""
         owner, self.restart_owner = self.restart_owner, None
@@ -216,6 +230,9 @@ class GradingSession:
         timeout, hangs = budget
         shortened = hangs and timeout <= limits.call_seconds_after_timeouts < limits.call_seconds
         self._restart_if_stopped()
+        stopped = self._stopped()
+        if stopped:
+            message = {**message, "stopped": stopped}
         started = time.perf_counter()
         try:
             reply, reply_arrays = self.worker.request(message, arrays, timeout)
