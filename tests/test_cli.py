@@ -1,8 +1,10 @@
 """The command line: output of the simple commands, one-line errors, and `grade` as a process of its own."""
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,37 @@ def test_the_command_runs_numpy_on_one_blas_thread_unless_the_user_chose(chosen)
         environment["OPENBLAS_NUM_THREADS"] = chosen
     shown = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True)
     assert shown.stdout.split() == [chosen or "1", "1", "1", "False"]
+
+
+@pytest.fixture
+def open_temporary() -> Path:
+    """A folder of this test's that every user can enter (pytest's own folders are private to their user)."""
+    folder = Path(tempfile.mkdtemp())
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="workers get users of their own only from a grader running as root")
+@pytest.mark.parametrize("command", ["grade", "batch"])
+def test_a_temporary_folder_the_workers_cannot_enter_is_one_line_before_any_grading(command, open_temporary):
+    """Without bubblewrap, a root grader's workers run as users of their own and must pass through TMPDIR's
+    folders: a TMPDIR inside a private folder would make every submission a grading error, so the command
+    says so at once, in one line naming the folder, and grades nothing."""
+    private = open_temporary / "private"
+    (private / "inner").mkdir(parents=True)
+    private.chmod(0o700)
+    (open_temporary / "open").mkdir(mode=0o755)
+    output = open_temporary / "out"
+    arguments = {"grade": [command, str(EXAMPLES / "full_marks"), "--part", "scaling"],
+                 "batch": [command, str(EXAMPLES), "-o", str(output), "--part", "scaling", "--no-progress"]}[command]
+    environment = {**os.environ, "AUTOGRADER_ISOLATION": "limits-only"}
+    refused = subprocess.run([sys.executable, "-m", "autograder", *arguments], capture_output=True, text=True,
+                             env={**environment, "TMPDIR": str(private / "inner")}, timeout=120)
+    assert refused.returncode == 2 and refused.stdout == "", refused.stderr
+    assert refused.stderr.splitlines() == [refused.stderr.strip()]
+    assert f"{private} is closed to other users (mode 700); set TMPDIR" in refused.stderr
+    assert not (output / "gradebook.csv").exists()
+    graded = subprocess.run([sys.executable, "-m", "autograder", *arguments], capture_output=True, text=True,
+                            env={**environment, "TMPDIR": str(open_temporary / "open")}, timeout=300)
+    assert graded.returncode == 0, graded.stderr

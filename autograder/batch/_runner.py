@@ -28,7 +28,7 @@ from pathlib import Path
 from .._errors import UserError
 from .._processes import ParentState, job_context, jobs_temporary_folder
 from ..course import course_root, course_secret, grading_settings
-from ..grading.boundary import IsolationMode, choose_mode, close_to_other_users
+from ..grading.boundary import IsolationMode, check_workers_reach_temporary_folder, choose_mode, close_to_other_users
 from ..results import GradingResult
 from ._discover import Entry, discover
 from ._gradebook import write_gradebook
@@ -194,7 +194,9 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
     close_to_other_users(output)   # grades, reports and stored results are no one else's business
     state = BatchState(output)
     state.save_ids({entry.folder: entry.student for entry in entries})
-    if choose_mode() == IsolationMode.UNPRIVILEGED_USER:
+    mode = choose_mode()
+    check_workers_reach_temporary_folder(mode)   # else every job would end in the same grading error
+    if mode == IsolationMode.UNPRIVILEGED_USER:
         close_to_other_users(Path(submissions))   # no worker may read another student's submission
     outputs = _Outputs(output)
     outputs.folders = {entry.student: entry.folder for entry in entries}

@@ -20,7 +20,14 @@ from ._examples import ExpectedValues, ReferenceExpectations, run_examples
 from ._rootcause import attribute_root_causes
 from ._seed import part_digest, part_seed
 from ._submission import Submission, locate, make_scratch, student_id_for
-from .boundary import GradingSession, IsolationMode, choose_mode, close_to_other_users, describe
+from .boundary import (
+    GradingSession,
+    IsolationMode,
+    check_workers_reach_temporary_folder,
+    choose_mode,
+    close_to_other_users,
+    describe,
+)
 
 
 def not_submitted(part: Part, reason: str, visible_only: bool = False) -> PartResult:
@@ -101,6 +108,7 @@ def _grade_located(submission: Submission, parts: list[Part], seed: int | None, 
     if not graded:
         return
     mode = choose_mode()
+    check_workers_reach_temporary_folder(mode)
     result.isolation = describe(mode)
     if mode == IsolationMode.UNPRIVILEGED_USER:
         close_to_other_users(course_root())

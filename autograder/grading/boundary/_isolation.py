@@ -35,8 +35,10 @@ import json
 import os
 import shutil
 import site
+import stat
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,6 +372,24 @@ def bubblewrap_kernel_argv(program: list[str], *, folder: Path, read_only: list[
     for name, value in {**scrubbed_environment("/tmp", "/tmp"), **environment}.items():
         argv += ["--setenv", name, value]
     return [*argv, *program]
+
+
+def check_workers_reach_temporary_folder(mode: IsolationMode) -> None:
+    """A `UserError` naming the temporary folder when a worker could not enter its scratch folder there.
+
+    Without bubblewrap, a grader that runs as root starts each worker as a user of its own, which must pass
+    through every folder above its scratch folder (made under TMPDIR).  A TMPDIR inside a private folder
+    (mode 0700, a home folder say) would turn every submission into a grading error; this says why at once.
+    """
+    if mode == IsolationMode.BUBBLEWRAP or os.geteuid() != 0:   # bubblewrap mounts the scratch folder itself
+        return
+    folder = Path(tempfile.gettempdir()).resolve()
+    for path in [*reversed(folder.parents), folder]:
+        permissions = path.stat().st_mode
+        if not permissions & stat.S_IXOTH:
+            raise UserError(f"the workers run as users of their own here ({mode.value}) and cannot enter this "
+                            f"temporary folder: {path} is closed to other users (mode {permissions & 0o777:o}); "
+                            "set TMPDIR to a folder anyone can enter, such as /tmp", folder)
 
 
 def close_to_other_users(root: Path) -> None:
