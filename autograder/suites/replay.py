@@ -118,6 +118,8 @@ def close_to(got: dict[str, np.ndarray], rtol: float = 1e-5) -> Callable[[dict],
 
 
 class _Run(Protocol):
+    """What `runs_fitting_one_order` asks of a tiny run's replay (a `LazyReplay` or a `Replay`)."""
+
     @property
     def one_order(self) -> bool: ...
 
