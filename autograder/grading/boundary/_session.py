@@ -168,7 +168,7 @@ class GradingSession:
                                          f"({limits.submission_seconds:g} s) is used up", kind=CallFailure.BUDGET)
         strikes = self.strikes[part.name]
         qualified = f"{module}.{function}"
-        if strikes >= limits.timeouts_allowed and qualified in self.struck:
+        if self._not_run(qualified):
             raise StudentCallError(text, f"was not run: an earlier call of {function} timed out, ran out of memory "
                                          f"or stopped the grader's worker, and so did {strikes} calls of part "
                                          f"{part.name} (the limit is {limits.timeouts_allowed})",
@@ -199,16 +199,15 @@ class GradingSession:
         self.strikes[part] += 1
         self.struck.add(function)
 
+    def _not_run(self, qualified: str) -> bool:
+        """Whether "module.function" struck and its part has no strikes left: it is not run any more."""
+        part = self.parts[self.module_part[qualified.partition(".")[0]]]
+        return qualified in self.struck and self.strikes[part.name] >= part.limits.timeouts_allowed
+
     def _stopped(self) -> list[str]:
-        """The functions that are not run any more (they struck, and their part has no strikes left): the worker
-        makes them raise at once when other student code calls them, instead of hanging that caller too."""
-        stopped = []
-        for name in self.struck:
-            module, _, function = name.partition(".")
-            part = self.parts[self.module_part[module]]
-            if function != "import" and self.strikes[part.name] >= part.limits.timeouts_allowed:
-                stopped.append(name)
-        return sorted(stopped)
+        """The functions that are not run any more: the worker makes them raise at once when other student code
+        calls them, instead of hanging that caller too (a failed import has no function to stop)."""
+        return sorted(name for name in self.struck if not name.endswith(".import") and self._not_run(name))
 
     def _restart_if_stopped(self) -> None:
         """Start the replacement of a stopped worker, charged to the part whose call stopped it."""
