@@ -169,6 +169,10 @@ def test_to_dict_gives_what_dataclasses_asdict_gives(reference_result, stub_subm
         assert result.to_dict() == expected
     assert any(test.figures for test in reference_result.tests())
     assert all(test.feedback for test in stubs.tests())
+    data = reference_result.to_dict()   # a copy, as asdict's: changing it leaves the result as it was
+    index, test = next((index, test) for index, test in enumerate(reference_result.parts[0].tests) if test.figures)
+    data["parts"][0]["tests"][index]["figures"][0]["series"][0]["y"].append(-1.0)
+    assert test.figures[0].series[0].y[-1] != -1.0
 
 
 def test_a_second_grading_shows_each_example_as_the_first_did(reference_result, reference_submission):
