@@ -211,3 +211,31 @@ def test_a_function_that_does_not_call_the_stopped_one_runs_as_usual(tmp_path, m
     assert "activations.relu" in failed
     assert all(test.passed for test in result.tests()
                if test.function in ("network.forward", "network.predict", "network.train")), failed
+
+
+LONE_SURROGATES = '''
+def relu(s):
+    raise ValueError("bad \\ud800 value")
+
+
+def tanh(s):
+    print("printed \\udfff")
+    return "returned \\ud800"
+'''
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "html"])
+def test_text_with_lone_surrogates_from_the_worker_reaches_every_report(output_format, tmp_path):
+    """A str the student's code spells with a lone surrogate (raised, printed, returned) arrives with U+FFFD in
+    its place: JSON carries such a str, but no report holding one could be written as UTF-8."""
+    from autograder.render import render_result
+
+    submission = reference_as_submission(tmp_path / "submission", ["nn"])
+    activations = submission / "nn" / "activations.py"
+    activations.write_text(activations.read_text() + LONE_SURROGATES)
+    result = grade_submission(submission, ["nn"])
+    messages = " ".join(test.feedback.message for test in result.tests()
+                        if test.function in ("activations.relu", "activations.tanh") and not test.passed)
+    assert "bad \ufffd value" in messages and "returned \ufffd" in messages
+    assert "printed \ufffd" in str(result.to_dict())
+    render_result(result, output_format).encode("utf-8")

@@ -257,3 +257,22 @@ def test_a_zip_of_more_members_than_the_budget_is_refused_before_any_is_read(tmp
     with bounded(seconds=2, mib=16), pytest.raises(MalformedSubmission) as refused:
         locate(path, parts)
     assert "at most 2000 are accepted" in str(refused.value)
+
+
+def test_a_notebook_that_spells_a_lone_surrogate_reads_as_a_replacement_character():
+    from autograder.grading._submission_notebook import read_cells
+
+    data = b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", ' \
+           b'"metadata": {}, "outputs": [], "execution_count": null, "source": "x = \\"\\ud800\\""}]}'
+    (cell,) = read_cells(data)
+    assert cell.source == 'x = "\ufffd"'
+
+
+@pytest.mark.parametrize("suffix, text", [(".json", '{"answers": {"q1": "\\ud800 \\udfff"}}'),
+                                          (".yaml", 'answers:\n  q1: "\\ud800 \\udfff"\n')])
+def test_an_answers_file_that_spells_lone_surrogates_reads_as_replacement_characters(tmp_path, suffix, text):
+    from autograder.quiz._answers import load_answers
+
+    path = tmp_path / f"student{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert load_answers(path).answers == {"q1": "\ufffd \ufffd"}

@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 
 from .._untrusted import Unreadable
 from ..course import Part, SubmissionBudgets
+from ..sandbox.protocol import replace_lone_surrogates
 
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _MAX_REPARSES = 20                 # parses of one invalid cell while looking for the error that is not IPython syntax
@@ -90,6 +91,7 @@ def read_cells(data: bytes, max_values: int | None = None) -> list[Cell]:
                            f"({error.msg})") from None
     except (ValueError, RecursionError) as error:   # a number too long to convert, nesting too deep
         raise NotANotebook(f"not a notebook: unreadable JSON ({type(error).__name__})") from None
+    document = replace_lone_surrogates(document)   # "\\ud800" parses, but no module or report can hold it
     if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
         if isinstance(document, dict) and "worksheets" in document:
             raise NotANotebook("an old notebook format (version 3); open and save it in Jupyter to update it")

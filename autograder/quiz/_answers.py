@@ -28,6 +28,7 @@ from .._errors import UserError
 from .._untrusted import Unreadable, read_regular_file
 from .._yamlio import load_yaml
 from ..course import grading_settings
+from ..sandbox.protocol import replace_lone_surrogates
 from ._variants import PreparedQuestion
 
 
@@ -68,6 +69,7 @@ def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
         data = _load_json(path, text)
     else:
         data = load_yaml(path, text, aliases=False).data
+    data = replace_lone_surrogates(data)   # "\\ud800" parses, but no report could be written with it
     if not isinstance(data, dict):
         raise UserError("an answers file is a mapping with an 'answers:' mapping of question id → answer", path, 1, 1)
     unknown = sorted(str(key) for key in data if key not in ("quiz", "student", "answers"))

@@ -19,6 +19,7 @@ anything else a student may return.  This module imports only the standard
 library and numpy: it runs on both sides of the boundary.
 """
 import json
+import re
 import struct
 
 import numpy as np
@@ -37,6 +38,9 @@ DTYPES = tuple(np.dtype(code) for code in ("|b1", "|i1", "<i2", "<i4", "<i8", "|
                                            "<f2", "<f4", "<f8", "<c8", "<c16"))
 _DTYPE_CODES = {dtype: code for code, dtype in enumerate(DTYPES)}
 _HEADER = struct.Struct("<4sII")
+# JSON may spell a lone UTF-16 surrogate (\\ud800), which Python keeps as a str no UTF-8 file can hold.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ARRAY_HEADER = struct.Struct("<BB")
 
 
@@ -95,7 +99,12 @@ def encode_value(value, arrays, _depth=0, _count=None):
     if value is None or kind is bool or kind is str:
         return value
     if kind is int:
-        return value if -2**63 <= value < 2**64 else float(value)
+        if -2**63 <= value < 2**64:
+            return value
+        try:
+            return float(value)
+        except OverflowError:
+            return {"$unsupported": "int too large for a float"}
     if kind is float:
         return value
     if kind is GeneratorSeed:
@@ -144,6 +153,30 @@ def decode_value(tree, arrays, _depth=0):
     if tree is None or isinstance(tree, (bool, int, float, str)):
         return tree
     raise ProtocolError("unexpected JSON value")
+
+
+def replace_lone_surrogates(value):
+    """The value json.loads returned, with each lone UTF-16 surrogate in its strings and keys replaced by U+FFFD.
+
+    json.loads turns the escape \\ud800 into a str that cannot be written as
+    UTF-8 (a report holding one could not be written).  Lists and dicts are
+    changed in place, without recursion, however deeply they nest.
+    """
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    pending = [value] if isinstance(value, (list, dict)) else []
+    while pending:
+        container = pending.pop()
+        items = list(container.items()) if isinstance(container, dict) else list(enumerate(container))
+        if isinstance(container, dict):
+            container.clear()
+        for key, item in items:
+            if isinstance(item, str):
+                item = _SURROGATE.sub("\ufffd", item)
+            elif isinstance(item, (list, dict)):
+                pending.append(item)
+            container[_SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key] = item
+    return value
 
 
 def _wire_dtype(dtype):
@@ -226,10 +259,13 @@ def unpack(read):
         raise ProtocolError("bad frame header")
     if json_length > MAX_JSON_BYTES or count > MAX_ARRAYS:
         raise ProtocolError("frame too large")
+    document = read_exactly(read, json_length)
     try:
-        message = json.loads(read_exactly(read, json_length).decode("utf-8"))
+        message = json.loads(document.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ProtocolError(f"malformed message: {exc.__class__.__name__}") from None
+    if _SURROGATE_ESCAPE.search(document):   # rare: only then walk the message
+        message = replace_lone_surrogates(message)
     arrays, budget = [], MAX_FRAME_ARRAY_BYTES
     for _ in range(count):
         array, used = _read_array(read, budget)

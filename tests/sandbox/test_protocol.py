@@ -108,3 +108,26 @@ def test_a_truncated_payload_is_the_end_of_the_stream():
 def test_a_frame_of_another_version_is_refused():
     with pytest.raises(protocol.ProtocolError, match="header"):
         protocol.unpack(io.BytesIO(b"AGW1" + bytes(8)).read)
+
+
+def test_a_lone_surrogate_from_the_worker_arrives_as_a_replacement_character():
+    # a student's str with a lone surrogate: json.dumps escapes it, json.loads would give it back as is
+    received = round_trip({"message \ud800": ["x\udfff", "\U0001f600 kept", ("\ud800",)]})
+    assert received == {"message \ufffd": ["x\ufffd", "\U0001f600 kept", ("\ufffd",)]}
+    for text in ("message \ufffd", *received["message \ufffd"][:2]):
+        text.encode("utf-8")   # what a report does with it
+
+
+def test_lone_surrogates_are_replaced_however_deeply_they_nest():
+    value: list = ["\ud800"]
+    for _ in range(3000):   # deeper than Python's recursion limit
+        value = [value]
+    protocol.replace_lone_surrogates(value)
+    for _ in range(3000):
+        value = value[0]
+    assert value == ["\ufffd"]
+
+
+@pytest.mark.parametrize("number", [10**400, -10**400], ids=["positive", "negative"])
+def test_an_int_too_large_for_a_float_is_unsupported_not_a_crash(number):
+    assert round_trip([number, 2**70]) == [protocol.Unsupported("int too large for a float"), float(2**70)]
