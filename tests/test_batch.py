@@ -93,8 +93,8 @@ def test_dashboard_names_mistakes_and_trouble(first_run):
 def test_dashboard_lists_similar_submissions_with_a_side_by_side_view(first_run):
     _, output = first_run
     page = (output / "index.html").read_text()
-    assert 'href="similarity/scaling/ada--eve.html"' in page   # eve's zip holds ada's scaling files
-    assert (output / "similarity" / "scaling" / "ada--eve.html").is_file()
+    assert 'href="similarity/scaling/ada~eve.html"' in page   # eve's zip holds ada's scaling files
+    assert (output / "similarity" / "scaling" / "ada~eve.html").is_file()
     assert "scaling,ada,eve," in (output / "similarity.csv").read_text()
 
 

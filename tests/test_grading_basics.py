@@ -182,3 +182,16 @@ def test_a_second_grading_shows_each_example_as_the_first_did(reference_result, 
     again = examples(grade_submission(reference_submission))
     assert again == examples(reference_result)
     assert len({example.input for _, example, _ in again}) > 20   # not one text for every example
+
+
+def test_a_submission_that_cannot_be_read_is_reported_without_the_grading_machines_folders(tmp_path):
+    from autograder._errors import UserError
+    from autograder.grading import failed_result
+
+    folder = tmp_path / "uploads" / "alice"
+    inside = failed_result(folder, UserError("not a notebook", folder / "nn" / "a.ipynb", 3), ["nn"], "alice")
+    itself = failed_result(folder / "b.ipynb", UserError("not a notebook", folder / "b.ipynb"), ["nn"], "alice")
+    elsewhere = failed_result(folder, UserError("bad quiz", tmp_path / "course" / "quiz.yaml", 2, 5), ["nn"], "alice")
+    assert (inside.error, itself.error, elsewhere.error) == (
+        "nn/a.ipynb:3: not a notebook", "b.ipynb: not a notebook", "quiz.yaml:2:5: bad quiz")
+    assert str(tmp_path) not in inside.parts[0].note

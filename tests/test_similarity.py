@@ -64,7 +64,7 @@ def test_each_pair_links_to_a_side_by_side_page_with_the_shared_code_marked(chec
     section, output = checked
     pair = section.by_part()["scaling"][0]
     page = (output / pair.view).read_text()
-    assert pair.view == "similarity/scaling/ada--bo.html"
+    assert pair.view == "similarity/scaling/ada~bo.html"
     assert page.count("<mark>") >= 2 and 'href="../../reports/bo.html"' in page
     assert "changes no grade" in page
 
@@ -117,3 +117,13 @@ def test_copydetect_is_imported_without_matplotlib_and_still_fingerprints():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "True"]
+
+
+def test_two_pairs_whose_ids_join_to_the_same_text_get_pages_of_their_own():
+    from autograder.batch._discover import _safe
+    from autograder.batch._similarity import pair_view
+
+    assert _safe("a~b") == "a_b"   # the joining character is never part of an id
+    ids = ["a", "a--b", "b--c", "c", "a-", "-b"]
+    views = {pair_view("nn", first, second) for first in ids for second in ids if first != second}
+    assert len(views) == len(ids) * (len(ids) - 1)

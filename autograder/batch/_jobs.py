@@ -32,7 +32,7 @@ def grade_job(path: str, student: str, parts: list[str] | None, seed: int | None
             from ._quiz import quiz_result_for
             add_quiz_part(result, quiz_result_for(Path(path), student, quiz))
     except UserError as error:
-        result = failed_result(path, str(error), parts, student)
+        result = failed_result(path, error, parts, student)
     except Exception as error:   # a bug of ours must not cost the student their row
         result = failed_result(path, f"the grader failed on this submission ({type(error).__name__}: {error})",
                                parts, student)

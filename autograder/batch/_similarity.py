@@ -80,6 +80,15 @@ def check_similarity(entries: list[Entry], parts: list[Part], output: Path) -> S
     return section
 
 
+def pair_view(part: str, first: str, second: str) -> str:
+    """The side-by-side page of two students' code, relative to the batch's output folder.
+
+    "~" joins the ids because no student id holds it (`_discover`), so the
+    pair (a, b--c) and the pair (a--b, c) never share a page.
+    """
+    return f"similarity/{part}/{first}~{second}.html"
+
+
 def _import_copydetect() -> ModuleType:
     """copydetect, without matplotlib.
 
@@ -152,7 +161,7 @@ def _compare_part(copydetect, part: Part, codes: dict[str, str]) -> list[tuple[S
             continue
         pair = SimilarityPair(part=part.name, first=a.student, second=b.student,
                               first_share=float(min(1.0, share_a)), second_share=float(min(1.0, share_b)),
-                              overlap_tokens=int(overlap), view=f"similarity/{part.name}/{a.student}--{b.student}.html")
+                              overlap_tokens=int(overlap), view=pair_view(part.name, a.student, b.student))
         compared.append((pair, _segments(a.code, slices_a), _segments(b.code, slices_b)))
     return sorted(compared, key=lambda item: (-item[0].share, -item[0].overlap_tokens, item[0].first, item[0].second))
 

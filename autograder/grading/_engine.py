@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 
 from .. import __version__
-from .._errors import UserError
+from .._errors import UserError, UserErrors
 from .._untrusted import readable_name
 from ..course import VISIBILITIES, Part, course_root, course_secret, load_parts, reference_available
 from ..results import Feedback, GradingResult, Kind, PartResult, Status, TestResult
@@ -47,13 +47,31 @@ def _example_points(part: Part) -> float:
     return sum(spec.example_points for spec in part.functions)
 
 
-def failed_result(submission: str | Path, reason: str, part_names: list[str] | None = None,
+def failed_result(submission: str | Path, reason: str | UserError, part_names: list[str] | None = None,
                   student: str | None = None, visible_only: bool = False) -> GradingResult:
-    """The result of a submission that could not be graded at all: 0 out of the full points, and why."""
+    """The result of a submission that could not be graded at all: 0 out of the full points, and why.
+
+    A UserError as the reason names its file as the student knows it (relative to
+    the submission, or its name alone), never by the grading machine's folders.
+    """
+    if isinstance(reason, UserError):
+        reason = _worded_for_student(reason, Path(submission))
     return GradingResult(student=student or student_id_for(Path(submission)), submission=readable_name(str(submission)),
                          error=reason, version=__version__,
                          started_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                          parts=[not_submitted(part, reason, visible_only) for part in load_parts(part_names)])
+
+
+def _worded_for_student(error: UserError, submission: Path) -> str:
+    errors = error.errors if isinstance(error, UserErrors) else [error]
+    lines = []
+    for each in errors:
+        path = Path(each.path) if each.path else None
+        if path is not None:
+            path = path.relative_to(submission) if path.is_relative_to(submission) and path != submission \
+                else Path(path.name)
+        lines.append(str(UserError(each.message, path, each.line, each.column)))
+    return "\n".join(lines)
 
 
 def grade_submission(path: str | Path, part_names: list[str] | None = None, seed: int | None = None,

@@ -91,15 +91,26 @@ def format_inputs(inputs) -> str | None:
 
 
 def fail(message: str, *, inputs=None, expected=None, got=None, mistake: str | None = None) -> NoReturn:
-    """Fail the current test with a message for the student."""
+    """Fail the current test with a message for the student.
+
+    expected and got: a value, shown with `show`, or a str, shown as it is (a str `got` cut to 2,000 characters).
+    """
     named = mistakes()[mistake] if mistake else None
     if named:
         message = f"{message} Likely mistake: {named.message}"
     raise GradeFailure(Feedback(
         message=message, input=format_inputs(inputs),
         expected=expected if expected is None or isinstance(expected, str) else show(expected),
-        got=got if got is None or isinstance(got, str) else show(got),
+        got=_clipped(got) if got is None or isinstance(got, str) else show(got),
         mistake=named.id if named else None, mistake_title=named.title if named else None))
+
+
+def _clipped(text: str | None, limit: int = 2000) -> str | None:
+    """A text for `got`, at most about `limit` characters: a suite's own text is short, but a str the
+    student's function returned is passed on as it is, and may be megabytes long."""
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]} ... ({len(text) - limit:,} more characters not shown)"
 
 
 def matches(got, value, rtol: float = RTOL, atol: float = ATOL) -> bool:

@@ -108,7 +108,7 @@ def grade_notebook(path: Path | None, layout: NotebookLayout, student: str) -> G
     try:
         return grade_submission(path, layout.parts, student=student)
     except UserError as error:   # unreadable (over a budget, not JSON ...): 0, and why, in the feedback
-        return failed_result(path, str(error), layout.parts, student)
+        return failed_result(path, error, layout.parts, student)
 
 
 def comment_markdown(text: str) -> str:

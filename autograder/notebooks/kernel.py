@@ -129,4 +129,4 @@ def _grade_quietly(part: str, sources: list[str]) -> GradingResult:
         try:
             return grade_submission(path, [part], student="notebook")
         except UserError as error:
-            return failed_result(path, str(error), [part], "notebook")
+            return failed_result(path, error, [part], "notebook")

@@ -14,6 +14,7 @@ import json
 
 from ..results import PASSED, GradingResult, PartResult, TestResult
 from ._blocks import detail_blocks, import_problems, seeds_line
+from ._visible import visible_controls
 
 
 def _test_output(test: TestResult) -> str:
@@ -28,7 +29,7 @@ def _test_output(test: TestResult) -> str:
     lines += [f"{label}:\n{text}" for label, text in detail_blocks(test)]
     if test.output:
         lines.append(f"Your code printed:\n{test.output[:4000]}")
-    return "\n\n".join(lines)
+    return visible_controls("\n\n".join(lines))
 
 
 def gradescope_results(result: GradingResult) -> dict:
@@ -39,7 +40,7 @@ def gradescope_results(result: GradingResult) -> dict:
             if test.feedback and test.feedback.mistake:
                 tags.append(f"mistake:{test.feedback.mistake}")
             tests.append({
-                "name": f"{part.name} · {test.function} · {test.title}",
+                "name": visible_controls(f"{part.name} · {test.function} · {test.title}"),
                 "number": f"{part_number}.{test_number}",
                 "score": round(test.score, 4),
                 "max_score": round(test.max_score, 4),
@@ -65,7 +66,7 @@ def gradescope_results(result: GradingResult) -> dict:
         "score": round(result.score, 4),
         "max_score": round(result.max_score, 4),
         "execution_time": round(float(result.execution_time), 3),
-        "output": "\n".join(output_lines),
+        "output": visible_controls("\n".join(output_lines)),
         "stdout_visibility": result.stdout_visibility,
         "tests": tests,
     }

@@ -42,6 +42,7 @@ from ..results import (
 )
 from ._blocks import ImportProblem, detail_blocks, import_problems, is_blocked, seeds_line
 from ._svgplot import draw_svg
+from ._visible import visible_controls
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -231,10 +232,16 @@ def render_html(result: GradingResult, visible_only: bool = False) -> str:
 def jinja_environment() -> Environment:
     """The Jinja2 environment on the templates folder, autoescaping everything."""
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                              finalize=_shown_as_text)
     environment.filters["points"] = format_points
     environment.filters["plural"] = _plural
     return environment
+
+
+def _shown_as_text(value):
+    """Every value a template writes: a str (not markup of ours) with its control and bidi characters escaped."""
+    return visible_controls(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def csp_hash(script: str) -> str:

@@ -5,6 +5,7 @@ import textwrap
 
 from ..results import EXAMPLE, PASSED, QUESTION, GradingResult, PartResult, TestResult
 from ._blocks import import_problems, is_blocked, seeds_line
+from ._visible import visible_controls
 
 
 def _points(value: float) -> str:
@@ -80,7 +81,7 @@ def render_text(result: GradingResult, visible_only: bool = False) -> str:
         lines += ["", check_summary(result)]
     if seeds_line(result):
         lines += ["", seeds_line(result)]
-    return "\n".join(lines).rstrip() + "\n"
+    return visible_controls("\n".join(lines).rstrip() + "\n")
 
 
 def render_function(result: GradingResult, function: str) -> str:
@@ -97,7 +98,7 @@ def render_function(result: GradingResult, function: str) -> str:
                     continue
                 shown_blocked = True
             lines += [""] + _failure_block(test)
-    return "\n".join(lines).rstrip() + "\n"
+    return visible_controls("\n".join(lines).rstrip() + "\n")
 
 
 def _import_banner(result: GradingResult) -> list[str]:

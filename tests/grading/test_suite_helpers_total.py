@@ -49,3 +49,13 @@ def test_describing_two_multisets_never_fails(got, expected):
 def test_the_working_precision_of_any_returned_value_has_a_difference_policy(value):
     policy = difference_policy(working_precision(value))
     assert policy.precision in (np.float64, np.float32)
+
+
+def test_a_megabyte_string_the_student_returned_is_cut_in_the_feedback():
+    from autograder.grading.checks import fail
+
+    try:
+        fail("relu(s) returned a str.", got="x" * 2**20)
+    except GradeFailure as failure:
+        got = failure.feedback.got
+    assert got is not None and got.startswith("x" * 2000) and got.endswith("(1,046,576 more characters not shown)")
