@@ -63,6 +63,7 @@ def failed_result(submission: str | Path, reason: str | UserError, part_names: l
 
 
 def _worded_for_student(error: UserError, submission: Path) -> str:
+    """The error's text with each file named relative to the submission (a file outside it: by its name)."""
     errors = error.errors if isinstance(error, UserErrors) else [error]
     lines = []
     for each in errors:

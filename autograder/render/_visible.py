@@ -10,7 +10,7 @@ backwards).  Every renderer writes them as escapes instead, as repr() does.
 from __future__ import annotations
 
 _BIDI_CONTROLS = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-_CONTROLS = [code for code in range(0xA0) if code < 0x20 or code >= 0x7F if code not in (0x09, 0x0A)]
+_CONTROLS = [code for code in (*range(0x20), *range(0x7F, 0xA0)) if code not in (0x09, 0x0A)]   # C0, DEL, C1
 _ESCAPES = str.maketrans({code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
                           for code in _CONTROLS + _BIDI_CONTROLS})
 
