@@ -1,11 +1,15 @@
 """`autograder quiz show | take | html | grade | export` from the command line."""
 import json
+from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from autograder.cli import main
 from autograder.quiz._render_terminal import letters
+
+INVALID = Path(__file__).resolve().parents[1] / "fixtures" / "quizzes" / "invalid"
 
 
 def _run(*args, input=None):
@@ -141,3 +145,19 @@ def test_two_files_claiming_one_student_never_overwrite_each_others_report(bank_
                                                       f"{bobs}; this file was not graded (one answers file per student)")
     assert [path.name for path in (tmp_path / "reports").iterdir()] == ["bob.json"]
     assert json.loads((tmp_path / "reports" / "bob.json").read_text())["score"] == 0
+
+
+@pytest.mark.parametrize("fixture", ["points_not_a_number", "points_infinite"])
+@pytest.mark.parametrize("command", [["grade", "--format", "json"], ["export", "--to", "moodle-xml"]])
+def test_grade_and_export_refuse_a_quiz_whose_points_are_not_finite(fixture, command, write_answers, tmp_path):
+    quiz = INVALID / f"{fixture}.yaml"
+    answers = write_answers("carol.yaml", {"answers": {"activation": "relu"}})
+    written = tmp_path / "out"
+    arguments = [command[0], quiz, answers, *command[1:]] if command[0] == "grade" else [command[0], quiz,
+                                                                                         *command[1:]]
+    result = _run(*arguments, "-o", written)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [f"autograder: {quiz}:6:13: questions.0.points: "
+                                          f"{'.nan is not a number' if 'not_a' in fixture else '.inf is not a finite number'}"
+                                          "; write a number such as 1 or 0.5"]
+    assert not written.exists()
