@@ -242,3 +242,41 @@ def test_answers_of_every_wrong_kind_are_graded_without_a_crash(bank, variant_of
         variant = variant_of(f"student-{number}")
         part, _ = grade_variant(variant, {p.id: rng.choice(values) for p in variant.questions})
         assert 0 <= part.score <= part.max_score
+
+
+def _text_quiz(tmp_path, pattern: str):
+    """A one-question quiz whose text answers are matched by pattern (no accepted texts)."""
+    from autograder.quiz import load_quiz
+
+    path = tmp_path / "patterned.yaml"
+    path.write_text("quiz: patterned\ntitle: Patterned\nquestions:\n  - id: word\n    type: text\n    points: 2\n"
+                    f"    prompt: Write it.\n    pattern: '{pattern}'\n    explanation: As the pattern says.\n")
+    return load_quiz(path)
+
+
+@pytest.mark.timeout(60)   # a hang guard, not a speed check: Python's re needs about 2**60 steps for this answer
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$", "(a*)*b?"])
+def test_a_pattern_that_backtracks_catastrophically_still_grades_every_answer(tmp_path, write_answers, pattern):
+    quiz = _text_quiz(tmp_path, pattern)
+    wrong = _grade(quiz, write_answers, "s1.yaml", {"answers": {"word": "a" * 60 + "!"}})
+    right = _grade(quiz, write_answers, "s2.yaml", {"answers": {"word": "A" * 60}})
+    assert (wrong.score, wrong.tests()[0].status) == (0, FAILED)
+    assert (right.score, right.tests()[0].status) == (2, PASSED)
+
+
+def test_a_pattern_the_engine_cannot_decide_gives_the_student_the_points_and_tells_the_instructor(
+        tmp_path, write_answers, monkeypatch):
+    from autograder.quiz import _patterns
+
+    quiz = _text_quiz(tmp_path, "BERT")
+
+    class FailingEngine:
+        def fullmatch(self, text):
+            raise MemoryError("out of memory")
+    monkeypatch.setattr(_patterns, "_compiled", lambda pattern, case_sensitive: FailingEngine())
+    result = _grade(quiz, write_answers, "s1.yaml", {"answers": {"word": "GPT"}})
+    [test] = result.tests()
+    assert (result.score, result.max_score, test.status) == (2, 2, results.ERROR)
+    assert "not your fault" in test.feedback.message and "you get its points" in test.feedback.message
+    assert result.flags == ["quiz:patterned word: the grader could not decide whether the answer matches the "
+                            "pattern; its points were given: check the answer by hand"]

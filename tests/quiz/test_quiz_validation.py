@@ -27,6 +27,8 @@ EXPECTED = {
     "parameter_range_overflows": ("8:10", "double: parameter x: the range from -1e+308 to 1e+308 is too wide"),
     "parameter_value_not_a_number": ("8:23", "questions.0.parameters.x.values.1: .nan is not a number"),
     "parameters_from_unknown": ("7:22", "parameters_from 'nowhere' is not another question"),
+    "pattern_backreference": ("8:14", "repeated: pattern uses what the grader's regex engine (RE2) cannot match "
+                                      "in linear time: invalid escape sequence: \\1"),
     "points_infinite": ("6:13", "questions.0.points: .inf is not a finite number"),
     "points_not_a_number": ("6:13", "questions.0.points: .nan is not a number"),
     "points_too_many": ("6:13", "questions.0.points: 10000000.0 is greater than the maximum of 1000000"),
