@@ -200,6 +200,33 @@ def test_an_unusable_answers_file_is_a_one_line_user_error(bank, tmp_path, conte
     assert message in str(caught.value) and str(caught.value).startswith(str(path))
 
 
+@pytest.mark.parametrize("name, content, position, message", [
+    ("s1.yaml", "quiz: week5\nstudent: [x]\nanswers: {}\n", (2, 10),
+     "student: expected the student's id as text, got a list"),
+    ("s1.yaml", "student: ''\nanswers: {}\n", (1, 10), "student is empty: write the student's id, or leave "
+                                                          "the key out to use the file's name"),
+    ("s1.yaml", "student:\nanswers: {}\n", (1, 9), "student is empty"),
+    ("s1.yaml", "student: {id: x}\nanswers: {}\n", (1, 10), "got a mapping"),
+    ("s1.json", '{"quiz": "week5",\n "answers": {"student": 1},\n  "student": [true]}', (3, 14),
+     "student: expected the student's id as text, got a list"),
+    ("s1.json", '{"student": "  "}', (1, 13), "student is empty"),
+])
+def test_a_student_id_that_is_not_a_text_is_a_located_error(bank, tmp_path, name, content, position, message):
+    from autograder import UserError
+
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(UserError) as caught:
+        load_answers(path, bank.id)
+    assert message in str(caught.value) and (caught.value.line, caught.value.column) == position
+
+
+def test_a_student_id_written_as_a_number_is_read_as_text(bank, tmp_path):
+    path = tmp_path / "s1.yaml"
+    path.write_text("student: 1234567\nanswers: {}\n")
+    assert load_answers(path, bank.id).student == "1234567"
+
+
 def test_invalid_json_answers_are_located(bank, tmp_path):
     from autograder import UserError
 
@@ -221,6 +248,9 @@ def test_gradescope_output_shows_each_questions_prompt_answer_and_explanation(ba
 @pytest.mark.parametrize("question_id, value, message", [
     ("q3-iterations-per-epoch", 10 ** 400, "a number too large to use"),
     ("chinchilla-tokens", ".inf", "expected a number"),
+    ("chinchilla-tokens", float("nan"), "expected a number, got NaN (not a number)"),
+    ("chinchilla-tokens", float("-inf"), "expected a number, got -infinity"),
+    ("q3-iterations-per-epoch", float("inf"), "expected a whole number, got infinity"),
     ("chinchilla-tokens", "1" * 5000, "expected a number"),
     ("contextual-model", "x" * 5000, "expected a short text, got 5000 characters"),
 ])

@@ -16,6 +16,8 @@ EXPECTED = {
     "bad_yaml": ("8:16", "invalid YAML"),
     "duplicate_id": ("10:9", "fine: duplicate question id (first used on line 4)"),
     "duplicate_key": ("7:5", "duplicate key 'points'"),
+    "exponent_without_sign": ("8:20", "questions.0.parameters.n.values.0: '1e12' is not of type 'number' "
+                                      "(YAML reads 1e12 as text: write 1.0e+12)"),
     "expression_fails_for_some_values": ("11:13", "does not evaluate for total=100, batch=4: division by zero"),
     "feedback_for_unknown_choice": ("13:10", "feedback for 'c', which is not among the choices"),
     "huge_power": ("8:13", "exponent 387420489 is too large"),
