@@ -114,3 +114,12 @@ def test_questions_sharing_parameters_are_not_blamed_for_the_broken_one(tmp_path
                       "    parameters_from: source\n    answer: m\n    explanation: x.\n")
     lines = _validate(broken).output.splitlines()
     assert len(lines) == 1 and f"{broken}:{line}:13: " in lines[0], lines
+
+
+@pytest.mark.parametrize("written, meant", [("1e12", "1.0e+12"), ("1.0e12", "1.0e+12"), ("-2.5E3", "-2.5e+3"),
+                                            ("7E+2", "7.0e+2")])
+def test_a_number_yaml_reads_as_text_is_told_how_to_write_it(tmp_path, written, meant):
+    broken = tmp_path / "exponent.yaml"
+    broken.write_text((INVALID / "exponent_without_sign.yaml").read_text().replace("1e12", written))
+    [line] = _validate(broken).output.splitlines()
+    assert line.endswith(f"'{written}' is not of type 'number' (YAML reads {written} as text: write {meant})"), line
