@@ -72,15 +72,15 @@ def load_answers(path: str | Path, quiz_id: str | None = None, *, student_decide
     text = _read_text(path)
     if path.suffix.lower() == ".json":
         data = _load_json(path, text)
-        positions = _json_positions(text) if isinstance(data, dict) else {}
     else:
         document = load_yaml(path, text, aliases=False)
         data = document.data
-        positions = {key: document.position((key,)) for key in data} if isinstance(data, dict) else {}
 
     def located(key: str) -> tuple[int | None, int | None]:
-        """Where the value of a top-level key stands, for a located error."""
-        return positions.get(key, (None, None))
+        """Where the value of a top-level key stands, for a located error (worked out only for one)."""
+        if path.suffix.lower() == ".json":
+            return _json_positions(text).get(key, (None, None))
+        return document.position((key,)) if key in data else (None, None)
     if not isinstance(data, dict):
         raise UserError("an answers file is a mapping with an 'answers:' mapping of question id → answer", path, 1, 1)
     unknown = sorted(str(key) for key in data if key not in ("quiz", "student", "answers"))
@@ -125,15 +125,18 @@ def _json_positions(text: str) -> dict[str, tuple[int, int]]:
     if text[index:index + 1] != "{":
         return positions
     index = _skip_space(text, index + 1)
-    while text[index:index + 1] == '"':
-        key, index = scanstring(text, index + 1)
-        index = _skip_space(text, _skip_space(text, index) + 1)          # past the colon
-        line = text.count("\n", 0, index) + 1
-        positions.setdefault(key, (line, index - text.rfind("\n", 0, index)))
-        index = _skip_space(text, decoder.raw_decode(text, index)[1])
-        if text[index:index + 1] != ",":
-            break
-        index = _skip_space(text, index + 1)
+    try:
+        while text[index:index + 1] == '"':
+            key, index = scanstring(text, index + 1)
+            index = _skip_space(text, _skip_space(text, index) + 1)          # past the colon
+            line = text.count("\n", 0, index) + 1
+            positions.setdefault(key, (line, index - text.rfind("\n", 0, index)))
+            index = _skip_space(text, decoder.raw_decode(text, index)[1])
+            if text[index:index + 1] != ",":
+                break
+            index = _skip_space(text, index + 1)
+    except (ValueError, RecursionError):         # json.loads read it, so never expected; the positions found stand
+        pass
     return positions
 
 
