@@ -114,7 +114,7 @@ def _check_answer_key(question: Question, document: LocatedYaml, problems: list[
         elif sorted(answer) != sorted(items):
             problems.append(_error(document, question, ("answer",), "answer must list every item exactly once"))
     if question.type == "text" and question.pattern is not None:
-        problem = pattern_problem(question.pattern)
+        problem = pattern_problem(question.pattern, question.case_sensitive)
         if problem:
             problems.append(_error(document, question, ("pattern",), problem))
 

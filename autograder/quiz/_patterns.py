@@ -32,14 +32,14 @@ class PatternProblem(ValueError):
     """The pattern cannot be used for grading; the message says why."""
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """Why the pattern cannot grade answers, in one line, or None when it can."""
+def pattern_problem(pattern: str, case_sensitive: bool) -> str | None:
+    """Why the pattern cannot grade answers, in one line, or None when it can (compiled as grading will)."""
     try:
         re.compile(pattern)           # exports list its forms with exrex, which reads Python's syntax
     except re.error as exc:
         return f"pattern is not a valid regex: {exc}"
     try:
-        _compiled(pattern, True)
+        _compiled(pattern, case_sensitive)
     except PatternProblem as exc:
         return f"pattern uses what the grader's regex engine (RE2) cannot match in linear time: {exc} " \
                "(RE2 has no backreferences and no lookaround)"
