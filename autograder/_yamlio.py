@@ -6,6 +6,7 @@ a map from each value's path (a tuple of keys and list indices) to its position.
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -189,7 +190,24 @@ def _describe(problem: jsonschema.ValidationError) -> str:
     if problem.validator == "enum":
         allowed = ", ".join(repr(value) for value in problem.validator_value)
         return f"{where}: {problem.instance!r} is not one of {allowed}"
+    if problem.validator == "type" and isinstance(problem.instance, str):
+        wanted = problem.validator_value if isinstance(problem.validator_value, list) else [problem.validator_value]
+        written = _exponent_written_as_text(problem.instance)
+        if written and {"number", "integer"} & set(wanted):
+            return f"{where}: {problem.message} (YAML reads {problem.instance} as text: write {written})"
     return f"{where}: {problem.message}"
+
+
+_YAML11_TEXT_EXPONENT = re.compile(r"([+-]?)(\d+)(?:\.(\d*))?[eE]([+-]?)(\d+)")
+
+
+def _exponent_written_as_text(text: str) -> str | None:
+    """`1.0e+12` for `1e12`, which YAML 1.1 (PyYAML) reads as text: its floats need a dot and a signed exponent."""
+    parts = _YAML11_TEXT_EXPONENT.fullmatch(text.strip())
+    if parts is None:
+        return None
+    sign, whole, fraction, exponent_sign, exponent = parts.groups()
+    return f"{sign}{whole}.{fraction or 0}e{exponent_sign or '+'}{exponent}"
 
 
 def _jsonschema() -> Any:

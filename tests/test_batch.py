@@ -250,6 +250,20 @@ def test_an_answers_file_naming_its_submitter_is_not_flagged(tmp_path):
     assert result.score == alices.points and not result.flags
 
 
+@pytest.mark.parametrize("student", ["", None, ["alice"]])
+def test_an_answers_file_whose_student_id_is_unusable_is_still_graded_for_its_submitter(tmp_path, student):
+    from quiz.conftest import BANK, _right_answers
+
+    from autograder.batch._quiz import quiz_result_for
+    from autograder.quiz import build_variant, load_quiz
+
+    alices = build_variant(load_quiz(BANK), "alice")
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "answers.yaml").write_text(yaml.safe_dump({"student": student, "answers": _right_answers(alices)}))
+    result = quiz_result_for(tmp_path / "alice", "alice", str(BANK))
+    assert result.error is None and result.score == alices.points
+
+
 def test_each_submission_draws_its_own_hidden_inputs_unless_a_seed_is_given(tmp_path):
     from autograder.batch._state import BatchState
     from autograder.grading import grade_submission

@@ -53,7 +53,7 @@ def quiz_result_for(submission: Path, student: str, quiz_path: str) -> GradingRe
         path = Path(folder) / f"{student}{Path(name).suffix.lower()}"   # the batch id is the default student
         path.write_bytes(content)
         try:
-            answers = load_answers(path, quiz.id)
+            answers = load_answers(path, quiz.id, student_decides=False)   # the submitter decides the variant
         except UserError as error:
             reason = str(error).replace(str(path), name)
             return failed_quiz_result(quiz, path, reason)

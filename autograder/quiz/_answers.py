@@ -1,7 +1,7 @@
 """Answers files: what a student hands in for a quiz (format documented in README "Quizzes").
 
     quiz: week5              # optional; when given it must be the quiz's id
-    student: s1234567        # optional; default: the file name without its extension
+    student: s1234567        # optional; default: the file name without its extension (given: a non-empty id)
     answers:                 # question id → answer
       q1-deep-learning-activation: relu     # single: a choice key
       activations-with-negative-outputs: [tanh, linear]   # multiple: a list of choice keys
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public, though not in the stubs
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +59,12 @@ def answers_size_limit() -> int:
         return 256 * 1024
 
 
-def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
+def load_answers(path: str | Path, quiz_id: str | None = None, *, student_decides: bool = True) -> AnswersFile:
     """Read an answers file; UserError (located where possible) if it cannot be used at all.
+
+    student_decides=False is for a caller that knows who handed the file in (a
+    batch): the file's `student:` then decides nothing, so one that is empty or
+    not a text is read as absent (the file's name) instead of refused.
 
     The file is hostile input: only a regular file is read, at most
     `answers_size_limit()` bytes, YAML without aliases, JSON without deep nesting.
@@ -68,8 +74,16 @@ def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
     if path.suffix.lower() == ".json":
         data = _load_json(path, text)
     else:
-        data = load_yaml(path, text, aliases=False).data
+        document = load_yaml(path, text, aliases=False)
+        data = document.data
     data = replace_lone_surrogates(data)   # "\\ud800" parses, but no report could be written with it
+
+    def located(key: str) -> tuple[int | None, int | None]:
+        """Where the value of a top-level key stands, for a located error (worked out only for one)."""
+        if path.suffix.lower() == ".json":
+            return _json_positions(text).get(key, (None, None))
+        return document.position((key,)) if key in data else (None, None)
+
     if not isinstance(data, dict):
         raise UserError("an answers file is a mapping with an 'answers:' mapping of question id → answer", path, 1, 1)
     unknown = sorted(str(key) for key in data if key not in ("quiz", "student", "answers"))
@@ -79,15 +93,60 @@ def load_answers(path: str | Path, quiz_id: str | None = None) -> AnswersFile:
     if answers is None:
         answers = {}
     if not isinstance(answers, dict):
-        raise UserError("'answers' must be a mapping of question id → answer", path)
+        raise UserError("'answers' must be a mapping of question id → answer", path, *located("answers"))
     quiz = data.get("quiz")
     if quiz is not None and quiz_id is not None and str(quiz) != quiz_id:
-        raise UserError(f"these answers are for quiz {quiz!r}, not {quiz_id!r}", path)
-    student = data.get("student")
-    if student is None or not str(student).strip():
-        student = path.name.split(".")[0]
-    return AnswersFile(path=path, student=str(student).strip(), quiz=None if quiz is None else str(quiz),
+        raise UserError(f"these answers are for quiz {quiz!r}, not {quiz_id!r}", path, *located("quiz"))
+    student = path.name.split(".")[0]
+    if "student" in data:
+        try:
+            student = _student(data, path, located)
+        except UserError:
+            if student_decides:
+                raise
+    return AnswersFile(path=path, student=student, quiz=None if quiz is None else str(quiz),
                        answers={str(key): value for key, value in answers.items()})
+
+
+def _student(data: dict, path: Path, located: Callable[[str], tuple[int | None, int | None]]) -> str:
+    """The `student:` id as text (a number such as 1234567 is one); a located UserError if it is none."""
+    student = data["student"]
+    if student is not None and (isinstance(student, bool) or not isinstance(student, (str, int))):
+        raise UserError(f"student: expected the student's id as text, got {_describe(student)}", path,
+                        *located("student"))
+    if student is None or not str(student).strip():
+        raise UserError("student is empty: write the student's id, or leave the key out to use the file's name",
+                        path, *located("student"))
+    return str(student).strip()
+
+
+def _json_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Line and column of the value of each top-level key of a JSON object (for located errors)."""
+    decoder = json.JSONDecoder()
+    positions: dict[str, tuple[int, int]] = {}
+    index = _skip_space(text, 0)
+    if text[index:index + 1] != "{":
+        return positions
+    index = _skip_space(text, index + 1)
+    try:
+        while text[index:index + 1] == '"':
+            key, index = scanstring(text, index + 1)
+            index = _skip_space(text, _skip_space(text, index) + 1)          # past the colon
+            line = text.count("\n", 0, index) + 1
+            positions.setdefault(key, (line, index - text.rfind("\n", 0, index)))
+            index = _skip_space(text, decoder.raw_decode(text, index)[1])
+            if text[index:index + 1] != ",":
+                break
+            index = _skip_space(text, index + 1)
+    except (ValueError, RecursionError):         # json.loads read it, so never expected; the positions found stand
+        pass
+    return positions
+
+
+def _skip_space(text: str, index: int) -> int:
+    while text[index:index + 1] in (" ", "\t", "\n", "\r"):    # "" past the end stops it
+        index += 1
+    return index
 
 
 def _read_text(path: Path) -> str:
@@ -182,11 +241,13 @@ def _number(value: Any, wanted: str) -> int | float:
         except ValueError:
             raise AnswerProblem(f"expected {wanted}, got {_describe(value)}") from None
     try:
-        finite = math.isfinite(float(value))
-    except OverflowError:
-        finite = False
-    if not finite:
-        raise AnswerProblem(f"expected {wanted}, got a number too large to use")
+        number = float(value)
+    except OverflowError:                       # an integer of hundreds of digits
+        raise AnswerProblem(f"expected {wanted}, got a number too large to use") from None
+    if math.isnan(number):
+        raise AnswerProblem(f"expected {wanted}, got NaN (not a number)")
+    if math.isinf(number):
+        raise AnswerProblem(f"expected {wanted}, got {'-' if number < 0 else ''}infinity")
     return value
 
 

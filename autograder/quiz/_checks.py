@@ -14,7 +14,6 @@ from __future__ import annotations
 import itertools
 import math
 import random
-import re
 from dataclasses import dataclass
 
 from .._errors import UserError
@@ -22,6 +21,7 @@ from .._yamlio import KeyPath, LocatedYaml
 from ._expressions import ExpressionError
 from ._markup import TemplateProblem, fill_placeholders
 from ._model import Parameter, Question, Quiz
+from ._patterns import pattern_problem
 
 EXHAUSTIVE_LIMIT = 4096     # parameter combinations checked one by one up to this many
 CORNER_LIMIT = 1024         # beyond it: up to this many corner (min/max) combinations …
@@ -114,10 +114,9 @@ def _check_answer_key(question: Question, document: LocatedYaml, problems: list[
         elif sorted(answer) != sorted(items):
             problems.append(_error(document, question, ("answer",), "answer must list every item exactly once"))
     if question.type == "text" and question.pattern is not None:
-        try:
-            re.compile(question.pattern)
-        except re.error as exc:
-            problems.append(_error(document, question, ("pattern",), f"pattern is not a valid regex: {exc}"))
+        problem = pattern_problem(question.pattern, question.case_sensitive)
+        if problem:
+            problems.append(_error(document, question, ("pattern",), problem))
 
 
 def _check_parameters(quiz: Quiz, question: Question, document: LocatedYaml, problems: list[UserError],

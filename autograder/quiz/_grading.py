@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from ..results import Feedback, GradingResult, Kind, PartResult, QuestionDetails
 from ._answers import AnswerProblem, AnswersFile, read_answer
 from ._markup import inline_html, to_html, to_terminal
 from ._model import Quiz, require_answer_keys
+from ._patterns import PatternUndecided, pattern_matches
 from ._render_terminal import letters, question_body, scoring_rule
 from ._variants import PreparedQuestion, Variant, build_variant
 
@@ -98,7 +98,10 @@ def _fold(text: str, case_sensitive: bool) -> str:
 
 
 def score_fraction(prepared: PreparedQuestion, answer: Any) -> float:
-    """The share of the question's points this (well-formed) answer earns, from 0 to 1."""
+    """The share of the question's points this (well-formed) answer earns, from 0 to 1.
+
+    PatternUndecided when a text answer's match with the pattern could not be decided.
+    """
     question, expected = prepared.question, prepared.expected
     kind = question.type
     if kind in ("single", "true_false", "integer"):
@@ -115,8 +118,8 @@ def score_fraction(prepared: PreparedQuestion, answer: Any) -> float:
         folded = _fold(answer, question.case_sensitive)
         if folded in {_fold(text, question.case_sensitive) for text in question.accept}:
             return 1.0
-        flags = 0 if question.case_sensitive else re.IGNORECASE
-        return float(bool(question.pattern and re.fullmatch(question.pattern, " ".join(answer.split()), flags)))
+        return float(bool(question.pattern and pattern_matches(question.pattern, " ".join(answer.split()),
+                                                               question.case_sensitive)))
     if kind == "ordering":
         if question.scoring == "all_or_nothing":
             return float(answer == expected)
@@ -171,8 +174,11 @@ def grade_question(prepared: PreparedQuestion, answered: bool, value: Any, part:
             feedback = Feedback(message=f"Your answer could not be read: {problem}.",
                                 expected=show_expected(prepared), got=repr(value))
         else:
-            fraction = score_fraction(prepared, answer)
             details.your_answer = show_answer(prepared, answer)
+            try:
+                fraction = score_fraction(prepared, answer)
+            except PatternUndecided:         # the grader's failure: the points go to the student
+                return _undecided(prepared, part, details)
             details.feedback = _choice_feedback(prepared, answer)
             if fraction < 1:
                 message = _message(prepared, answer, fraction)
@@ -185,6 +191,26 @@ def grade_question(prepared: PreparedQuestion, answered: bool, value: Any, part:
         kind=Kind.QUESTION, score=score, max_score=question.points,
         status=Status.PASSED if fraction >= 1 else Status.FAILED, feedback=feedback, question=details,
     )
+
+
+def _undecided(prepared: PreparedQuestion, part: str, details: QuestionDetails) -> TestResult:
+    """A text answer whose match with the pattern the engine could not decide: full points, status ERROR."""
+    question = prepared.question
+    feedback = Feedback(message="The grader could not decide whether your answer matches this question's pattern. "
+                                "This is not your fault: you get its points, and your instructor will check "
+                                "your answer.", expected=show_expected(prepared), got=details.your_answer)
+    return TestResult(
+        id=f"{part}::{question.id}", title=question_title(prepared), part=part, function=question.id,
+        kind=Kind.QUESTION, score=question.points, max_score=question.points, status=Status.ERROR,
+        feedback=feedback, question=details,
+    )
+
+
+def undecided_flags(part: PartResult) -> list[str]:
+    """For the instructor: each answer whose points were given because its pattern match was undecided."""
+    return [f"{part.name} {test.function}: the grader could not decide whether the answer matches the pattern; "
+            "its points were given: check the answer by hand"
+            for test in part.tests if test.status == Status.ERROR]
 
 
 def grade_variant(variant: Variant, answers: dict[str, Any]) -> tuple[PartResult, list[str]]:
@@ -216,7 +242,7 @@ def grade_answers(quiz: Quiz, answers: AnswersFile) -> GradingResult:
     variant = build_variant(quiz, answers.student)
     part, messages = grade_variant(variant, answers.answers)
     return GradingResult(student=answers.student, submission=str(answers.path), parts=[part], messages=messages,
-                         started_at=started_at, execution_time=time.perf_counter() - started,
+                         flags=undecided_flags(part), started_at=started_at, execution_time=time.perf_counter() - started,
                          version=_version())
 
 

@@ -10,6 +10,7 @@ grade or export it.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +123,9 @@ def load_quiz(path: str | Path) -> Quiz:
     if document.data is None:
         raise UserError("the file is empty; a quiz needs quiz, title and questions", document.path, 1, 1)
     located = schema_problems(document, STUDENT_QUIZ_SCHEMA if is_student_edition(document.data) else QUIZ_SCHEMA)
+    not_finite = non_finite_numbers(document)
+    places = {where for where, _ in not_finite}     # said more precisely than the schema's "greater than …"
+    located = [(where, error) for where, error in located if tuple(where) not in places] + not_finite
     problems: list[UserError] = [error for _, error in located]
     broken = _broken_entries(document, [where for where, _ in located])
     if broken is None:                    # no list of questions to check on its own
@@ -132,6 +136,41 @@ def load_quiz(path: str | Path) -> Quiz:
         unique = {str(error): error for error in problems}
         raise UserErrors(sorted(unique.values(), key=lambda error: (error.line or 0, error.column or 0)))
     return quiz
+
+
+def non_finite_numbers(document: LocatedYaml) -> list[tuple[KeyPath, UserError]]:
+    """Every number of the file that is not finite (`.nan`, `.inf`, `1.0e+400`, a 400-digit integer), located.
+
+    No number of a quiz (points, tolerances, parameter values and ranges, an
+    answer) has a use for one, and each would reach grading, reports and
+    exports as NaN or infinity.  A JSON Schema cannot say "finite"; `nan`
+    even passes every bound.
+    """
+    found: list[tuple[KeyPath, UserError]] = []
+    stack: list[tuple[KeyPath, Any]] = [((), document.data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((where + (key,), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((where + (index,), item) for index, item in enumerate(value))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and not _finite(value):
+            place = ".".join(map(str, where)) or "top level"
+            if isinstance(value, float) and math.isnan(value):
+                problem = ".nan is not a number"
+            elif isinstance(value, float):
+                problem = f"{'-' if value < 0 else ''}.inf is not a finite number"
+            else:
+                problem = f"an integer of {len(str(abs(value)))} digits is too large a number"
+            found.append((where, document.error(where, f"{place}: {problem}; write a number such as 1 or 0.5")))
+    return found
+
+
+def _finite(number: int | float) -> bool:
+    try:
+        return math.isfinite(number)
+    except OverflowError:                 # an int beyond any float
+        return False
 
 
 def _broken_entries(document: LocatedYaml, wheres: list[KeyPath]) -> set[KeyPath] | None:
@@ -226,7 +265,10 @@ def _parameter_values(spec: dict) -> tuple[int | float, ...]:
     low, high, step = spec["min"], spec["max"], spec.get("step", 1)
     if high < low:
         raise ValueError(f"max ({high}) is smaller than min ({low})")
-    count = round((high - low) / step) + 1
+    steps = (high - low) / step
+    if not math.isfinite(steps):          # -1e308 to 1e308: the width itself overflows
+        raise ValueError(f"the range from {low:g} to {high:g} is too wide; at most {MAX_PARAMETER_VALUES} values")
+    count = round(steps) + 1
     if count > MAX_PARAMETER_VALUES:
         raise ValueError(f"{count} values; at most {MAX_PARAMETER_VALUES}")
     if all(isinstance(value, int) for value in (low, high, step)):

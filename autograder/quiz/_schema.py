@@ -16,6 +16,8 @@ QUESTION_ID = "^[A-Za-z0-9][A-Za-z0-9_.-]*$"    # question, pool and choice keys
 
 TYPES = ("single", "multiple", "true_false", "numeric", "integer", "text", "ordering")
 
+MAX_POINTS = 1_000_000    # a question's points: a whole quiz's sum stays a finite float to report and export
+
 _TEXT = {"type": "string", "minLength": 1}
 _KEYED_TEXTS = {                       # choices, items: key → Markdown text, in display order
     "type": "object",
@@ -47,7 +49,7 @@ _COMMON = {
     "id": {"type": "string", "pattern": QUESTION_ID},
     "type": {"enum": list(TYPES)},
     "title": _TEXT,
-    "points": {"type": "number", "exclusiveMinimum": 0},
+    "points": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_POINTS},
     "prompt": _TEXT,
     "tags": {"type": "array", "items": {"type": "string"}},
     "explanation": _TEXT,

@@ -9,8 +9,9 @@ written as one space; a pattern with too many forms (`.*`, `[a-z]+`) cannot be.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from ._patterns import PatternUndecided, pattern_matches
 
 MAX_GENERATED = 100_000     # strings exrex may generate before whitespace is folded
 MAX_FORMS = 300             # accepted answers an LMS question is given at most
@@ -55,16 +56,23 @@ def accepted_forms(accept: tuple[str, ...], pattern: str | None, case_sensitive:
     before = len(texts)
     for form in forms:
         folded = " ".join(form.split())
-        if folded and re.fullmatch(pattern, folded, 0 if case_sensitive else re.IGNORECASE):
+        if folded and _matches(pattern, folded, case_sensitive):
             texts.setdefault(fold(folded, case_sensitive), folded)
         if len(texts) - before > MAX_FORMS:
             return AcceptedForms(tuple(list(texts.values())[:before]),
                                  problem=f"it has more than {MAX_FORMS} forms")
-    if len(texts) == before and not any(re.fullmatch(pattern, text, 0 if case_sensitive else re.IGNORECASE)
-                                        for text in texts.values()):
+    if len(texts) == before and not any(_matches(pattern, text, case_sensitive) for text in texts.values()):
         return AcceptedForms(tuple(texts.values()), problem="none of the strings exrex lists from it matches it")
     complete = not _unbounded_repeats(pattern)
     return AcceptedForms(tuple(texts.values()), from_pattern=len(texts) - before, complete=complete)
+
+
+def _matches(pattern: str, text: str, case_sensitive: bool) -> bool:
+    """As grading matches (RE2), so that the list holds what the grader accepts; an undecided form is left out."""
+    try:
+        return pattern_matches(pattern, text, case_sensitive)
+    except PatternUndecided:
+        return False
 
 
 def _unbounded_repeats(pattern: str) -> set[str]:

@@ -96,11 +96,13 @@ def student_edition(quiz_file, output):
 @click.option("-o", "--output", type=click.Path(),
               help="Write here instead of stdout; with several ANSWERS a folder, one file per student.")
 @click.option("--combine", "combine_with", type=click.Path(dir_okay=False),
-              help="A stored code-grading result (GradingResult JSON) to add the quiz to, for one report.")
+              help="A batch's stored code-grading result, OUT/.state/STUDENT.json, to add the quiz to, for one "
+                   "report (a Gradescope results.json keeps too little and is refused).")
 @reports_user_errors
 def grade(quiz_file, answers, output_format, output, combine_with):
     """Grade ANSWERS files (one per student) against each student's own variant of QUIZ."""
     from ._answers import load_answers
+    from ._combine import read_stored_result
     from ._grading import add_quiz_part, failed_quiz_result, grade_answers
     from ._model import load_quiz, require_answer_keys
 
@@ -128,26 +130,10 @@ def grade(quiz_file, answers, output_format, output, combine_with):
             continue
         claimed.update(dict.fromkeys(keys, str(path)))
         if combine_with:
-            result = add_quiz_part(_stored_result(combine_with, result.student), result)
+            result = add_quiz_part(read_stored_result(combine_with, result.student), result)
         emit(render_result(result, output_format), str(report) if report else output)
     if problems:
         raise UserErrors(problems)
-
-
-def _stored_result(path: str, student: str):
-    import json
-
-    from ..results import GradingResult
-
-    try:
-        result = GradingResult.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        raise UserError("file not found", path) from None
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        raise UserError(f"not a stored grading result ({exc.__class__.__name__}: {exc})", path) from None
-    if result.student.strip().casefold() != student.strip().casefold():
-        raise UserError(f"this result is for student {result.student!r}, the answers for {student!r}", path)
-    return result
 
 
 @quiz.command()

@@ -1,11 +1,15 @@
 """`autograder quiz show | take | html | grade | export` from the command line."""
 import json
+from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from autograder.cli import main
 from autograder.quiz._render_terminal import letters
+
+INVALID = Path(__file__).resolve().parents[1] / "fixtures" / "quizzes" / "invalid"
 
 
 def _run(*args, input=None):
@@ -141,3 +145,66 @@ def test_two_files_claiming_one_student_never_overwrite_each_others_report(bank_
                                                       f"{bobs}; this file was not graded (one answers file per student)")
     assert [path.name for path in (tmp_path / "reports").iterdir()] == ["bob.json"]
     assert json.loads((tmp_path / "reports" / "bob.json").read_text())["score"] == 0
+
+
+@pytest.mark.parametrize("fixture", ["points_not_a_number", "points_infinite"])
+@pytest.mark.parametrize("command", [["grade", "--format", "json"], ["export", "--to", "moodle-xml"]])
+def test_grade_and_export_refuse_a_quiz_whose_points_are_not_finite(fixture, command, write_answers, tmp_path):
+    quiz = INVALID / f"{fixture}.yaml"
+    answers = write_answers("carol.yaml", {"answers": {"activation": "relu"}})
+    written = tmp_path / "out"
+    arguments = [command[0], quiz, answers, *command[1:]] if command[0] == "grade" else [command[0], quiz,
+                                                                                         *command[1:]]
+    result = _run(*arguments, "-o", written)
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines() == [f"autograder: {quiz}:6:13: questions.0.points: "
+                                          f"{'.nan is not a number' if 'not_a' in fixture else '.inf is not a finite number'}"
+                                          "; write a number such as 1 or 0.5"]
+    assert not written.exists()
+
+
+def _code_result(student: str):
+    from autograder.results import GradingResult, PartResult
+
+    return GradingResult(student=student, submission=f"{student}.zip", parts=[
+        PartResult(name="nn", title="Neural networks from scratch", max_points=40)])
+
+
+def test_grade_combines_the_quiz_with_a_batchs_stored_result(bank_path, write_answers, tmp_path):
+    from autograder.batch._state import BatchState
+
+    BatchState(tmp_path / "out").save("dave", "f" * 64, _code_result("dave").to_dict(), "s" * 64)
+    answers = write_answers("dave.yaml", {"answers": {"q1-deep-learning-activation": "relu"}})
+    result = _run("grade", bank_path, answers, "--combine", tmp_path / "out" / ".state" / "dave.json")
+    assert result.exit_code == 0, result.output
+    assert "nn: Neural networks from scratch  0 / 40" in result.output and "quiz:week5" in result.output
+
+
+def test_grade_refuses_to_combine_with_a_gradescope_results_json_and_names_the_file_to_use(
+        bank_path, write_answers, tmp_path):
+    from autograder.batch._state import BatchState
+    from autograder.render import render_result
+
+    out = tmp_path / "out"
+    BatchState(out).save("dave", "f" * 64, _code_result("dave").to_dict(), "s" * 64)
+    (out / "results").mkdir()
+    gradescope = out / "results" / "dave.json"
+    gradescope.write_text(render_result(_code_result("dave"), "json"))
+    answers = write_answers("dave.yaml", {"answers": {}})
+    result = _run("grade", bank_path, answers, "--combine", gradescope)
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        f"autograder: {gradescope}: this is a Gradescope results.json, which keeps the scores but not the grading "
+        f"result; combine with the one the batch stored: {out / '.state' / 'dave.json'}"]
+
+
+@pytest.mark.parametrize("content", ['[1, 2]', '{"student": "dave", "colour": "blue"}', '{"result": 3}',
+                                     '{"student": "dave", "submission": "x", "parts": ["nn"]}'])
+def test_grade_says_in_one_line_that_a_file_is_no_stored_result(bank_path, write_answers, tmp_path, content):
+    stored = tmp_path / "stored.json"
+    stored.write_text(content)
+    answers = write_answers("dave.yaml", {"answers": {}})
+    result = _run("grade", bank_path, answers, "--combine", stored)
+    assert result.exit_code == 2
+    [line] = result.output.splitlines()
+    assert line.startswith(f"autograder: {stored}: not a grading result autograder stored"), line

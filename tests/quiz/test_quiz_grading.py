@@ -200,6 +200,33 @@ def test_an_unusable_answers_file_is_a_one_line_user_error(bank, tmp_path, conte
     assert message in str(caught.value) and str(caught.value).startswith(str(path))
 
 
+@pytest.mark.parametrize("name, content, position, message", [
+    ("s1.yaml", "quiz: week5\nstudent: [x]\nanswers: {}\n", (2, 10),
+     "student: expected the student's id as text, got a list"),
+    ("s1.yaml", "student: ''\nanswers: {}\n", (1, 10), "student is empty: write the student's id, or leave "
+                                                          "the key out to use the file's name"),
+    ("s1.yaml", "student:\nanswers: {}\n", (1, 9), "student is empty"),
+    ("s1.yaml", "student: {id: x}\nanswers: {}\n", (1, 10), "got a mapping"),
+    ("s1.json", '{"quiz": "week5",\n "answers": {"student": 1},\n  "student": [true]}', (3, 14),
+     "student: expected the student's id as text, got a list"),
+    ("s1.json", '{"student": "  "}', (1, 13), "student is empty"),
+])
+def test_a_student_id_that_is_not_a_text_is_a_located_error(bank, tmp_path, name, content, position, message):
+    from autograder import UserError
+
+    path = tmp_path / name
+    path.write_text(content)
+    with pytest.raises(UserError) as caught:
+        load_answers(path, bank.id)
+    assert message in str(caught.value) and (caught.value.line, caught.value.column) == position
+
+
+def test_a_student_id_written_as_a_number_is_read_as_text(bank, tmp_path):
+    path = tmp_path / "s1.yaml"
+    path.write_text("student: 1234567\nanswers: {}\n")
+    assert load_answers(path, bank.id).student == "1234567"
+
+
 def test_invalid_json_answers_are_located(bank, tmp_path):
     from autograder import UserError
 
@@ -221,6 +248,9 @@ def test_gradescope_output_shows_each_questions_prompt_answer_and_explanation(ba
 @pytest.mark.parametrize("question_id, value, message", [
     ("q3-iterations-per-epoch", 10 ** 400, "a number too large to use"),
     ("chinchilla-tokens", ".inf", "expected a number"),
+    ("chinchilla-tokens", float("nan"), "expected a number, got NaN (not a number)"),
+    ("chinchilla-tokens", float("-inf"), "expected a number, got -infinity"),
+    ("q3-iterations-per-epoch", float("inf"), "expected a whole number, got infinity"),
     ("chinchilla-tokens", "1" * 5000, "expected a number"),
     ("contextual-model", "x" * 5000, "expected a short text, got 5000 characters"),
 ])
@@ -242,3 +272,41 @@ def test_answers_of_every_wrong_kind_are_graded_without_a_crash(bank, variant_of
         variant = variant_of(f"student-{number}")
         part, _ = grade_variant(variant, {p.id: rng.choice(values) for p in variant.questions})
         assert 0 <= part.score <= part.max_score
+
+
+def _text_quiz(tmp_path, pattern: str):
+    """A one-question quiz whose text answers are matched by pattern (no accepted texts)."""
+    from autograder.quiz import load_quiz
+
+    path = tmp_path / "patterned.yaml"
+    path.write_text("quiz: patterned\ntitle: Patterned\nquestions:\n  - id: word\n    type: text\n    points: 2\n"
+                    f"    prompt: Write it.\n    pattern: '{pattern}'\n    explanation: As the pattern says.\n")
+    return load_quiz(path)
+
+
+@pytest.mark.timeout(60)   # a hang guard, not a speed check: Python's re needs about 2**60 steps for this answer
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|aa)+$", "(a*)*b?"])
+def test_a_pattern_that_backtracks_catastrophically_still_grades_every_answer(tmp_path, write_answers, pattern):
+    quiz = _text_quiz(tmp_path, pattern)
+    wrong = _grade(quiz, write_answers, "s1.yaml", {"answers": {"word": "a" * 60 + "!"}})
+    right = _grade(quiz, write_answers, "s2.yaml", {"answers": {"word": "A" * 60}})
+    assert (wrong.score, wrong.tests()[0].status) == (0, FAILED)
+    assert (right.score, right.tests()[0].status) == (2, PASSED)
+
+
+def test_a_pattern_the_engine_cannot_decide_gives_the_student_the_points_and_tells_the_instructor(
+        tmp_path, write_answers, monkeypatch):
+    from autograder.quiz import _patterns
+
+    quiz = _text_quiz(tmp_path, "BERT")
+
+    class FailingEngine:
+        def fullmatch(self, text):
+            raise MemoryError("out of memory")
+    monkeypatch.setattr(_patterns, "_compiled", lambda pattern, case_sensitive: FailingEngine())
+    result = _grade(quiz, write_answers, "s1.yaml", {"answers": {"word": "GPT"}})
+    [test] = result.tests()
+    assert (result.score, result.max_score, test.status) == (2, 2, results.ERROR)
+    assert "not your fault" in test.feedback.message and "you get its points" in test.feedback.message
+    assert result.flags == ["quiz:patterned word: the grader could not decide whether the answer matches the "
+                            "pattern; its points were given: check the answer by hand"]

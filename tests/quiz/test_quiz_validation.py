@@ -16,6 +16,8 @@ EXPECTED = {
     "bad_yaml": ("8:16", "invalid YAML"),
     "duplicate_id": ("10:9", "fine: duplicate question id (first used on line 4)"),
     "duplicate_key": ("7:5", "duplicate key 'points'"),
+    "exponent_without_sign": ("8:20", "questions.0.parameters.n.values.0: '1e12' is not of type 'number' "
+                                      "(YAML reads 1e12 as text: write 1.0e+12)"),
     "expression_fails_for_some_values": ("11:13", "does not evaluate for total=100, batch=4: division by zero"),
     "feedback_for_unknown_choice": ("13:10", "feedback for 'c', which is not among the choices"),
     "huge_power": ("8:13", "exponent 387420489 is too large"),
@@ -24,9 +26,17 @@ EXPECTED = {
     "missing_field": ("4:5", "'explanation' is a required property"),
     "not_a_mapping": ("1:1", "is not of type 'object'"),
     "ordering_answer_incomplete": ("13:13", "answer must list every item exactly once"),
+    "parameter_range_overflows": ("8:10", "double: parameter x: the range from -1e+308 to 1e+308 is too wide"),
+    "parameter_value_not_a_number": ("8:23", "questions.0.parameters.x.values.1: .nan is not a number"),
     "parameters_from_unknown": ("7:22", "parameters_from 'nowhere' is not another question"),
+    "pattern_backreference": ("8:14", "repeated: pattern uses what the grader's regex engine (RE2) cannot match "
+                                      "in linear time: invalid escape sequence: \\1"),
+    "points_infinite": ("6:13", "questions.0.points: .inf is not a finite number"),
+    "points_not_a_number": ("6:13", "questions.0.points: .nan is not a number"),
+    "points_too_many": ("6:13", "questions.0.points: 10000000.0 is greater than the maximum of 1000000"),
     "pool_draws_too_many": ("5:11", "pool 'tiny' draws 3 of only 2 questions"),
     "pool_points_differ": ("7:7", "its questions must be worth the same points"),
+    "tolerance_infinite": ("9:27", "questions.0.tolerance.absolute: .inf is not a finite number"),
     "unknown_field": ("4:5", "'choices' is a required property"),      # then 9:7: 'choises' was unexpected
     "unknown_placeholder": ("9:13", "unknown placeholder: 'm' is undefined"),
     "unknown_type": ("5:11", "'essay' is not one of 'single', 'multiple'"),
@@ -104,3 +114,12 @@ def test_questions_sharing_parameters_are_not_blamed_for_the_broken_one(tmp_path
                       "    parameters_from: source\n    answer: m\n    explanation: x.\n")
     lines = _validate(broken).output.splitlines()
     assert len(lines) == 1 and f"{broken}:{line}:13: " in lines[0], lines
+
+
+@pytest.mark.parametrize("written, meant", [("1e12", "1.0e+12"), ("1.0e12", "1.0e+12"), ("-2.5E3", "-2.5e+3"),
+                                            ("7E+2", "7.0e+2")])
+def test_a_number_yaml_reads_as_text_is_told_how_to_write_it(tmp_path, written, meant):
+    broken = tmp_path / "exponent.yaml"
+    broken.write_text((INVALID / "exponent_without_sign.yaml").read_text().replace("1e12", written))
+    [line] = _validate(broken).output.splitlines()
+    assert line.endswith(f"'{written}' is not of type 'number' (YAML reads {written} as text: write {meant})"), line
