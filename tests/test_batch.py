@@ -304,3 +304,31 @@ def test_during_a_batch_the_gradebook_is_rewritten_at_most_every_few_seconds(tmp
     outputs.write_gradebook_soon()                 # due again
     outputs.write_gradebook()                      # the end of the batch always writes
     assert writes == [2, 2, 2]
+
+
+def test_a_failed_gradings_row_has_the_same_maximum_and_quiz_cell_as_the_others(tmp_path):
+    from quiz.conftest import BANK
+
+    classroom = tmp_path / "class"
+    reference_as_submission(classroom / "ada", ["scaling"])
+    (classroom / "fay.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    grade_class(classroom, tmp_path / "out", BatchSettings(parts=["scaling"], jobs=1, quiz=BANK, progress=False))
+    rows = {row["student"]: row for row in read_gradebook(tmp_path / "out")}
+    quiz_column = next(column for column in rows["ada"] if column.startswith("quiz:"))
+    assert rows["fay"]["status"] == "error"
+    assert rows["fay"]["max_points"] == rows["ada"]["max_points"]
+    assert rows["fay"][quiz_column] == "0"
+
+
+def test_a_stopped_jobs_row_keeps_the_quiz_column(tmp_path):
+    from quiz.conftest import BANK
+
+    from autograder.batch._runner import _stopped_job
+    from autograder.quiz import build_variant, load_quiz
+    from autograder.results import GradingResult
+
+    result = GradingResult.from_dict(_stopped_job(tmp_path / "ada", "ada", ["scaling"], "it took too long",
+                                                  str(BANK))["result"])
+    quiz = next(part for part in result.parts if part.name.startswith("quiz:"))
+    assert quiz.max_points == build_variant(load_quiz(BANK), "ada").points and not quiz.submitted
+    assert result.error == "it took too long"

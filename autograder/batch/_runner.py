@@ -249,17 +249,22 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
                         errors=errors, interrupted=interrupted, output=output)
 
 
+def _quiz_of(settings: BatchSettings) -> str | None:
+    return str(settings.quiz) if settings.quiz else None
+
+
 def _job_arguments(entry: Entry, settings: BatchSettings, parts_of: dict) -> tuple:
     return (str(entry.path), entry.student, parts_of.get(entry.student, settings.parts), settings.seed,
-            str(settings.quiz) if settings.quiz else None)
+            _quiz_of(settings))
 
 
-def _stopped_job(path: str | Path, student: str, parts: list[str] | None, reason: str) -> dict:
-    from ..grading import failed_result
-    return {"result": failed_result(path, reason, parts, student).to_dict()}
+def _stopped_job(path: str | Path, student: str, parts: list[str] | None, reason: str, quiz: str | None) -> dict:
+    from ._jobs import failed_job_result
+    return {"result": failed_job_result(path, student, parts, reason, quiz).to_dict()}
 
 
-def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, parts: list[str] | None) -> dict:
+def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, parts: list[str] | None,
+             quiz: str | None) -> dict:
     """What a job of the local pool returned, or an error row saying which limit stopped it."""
     from pebble import ProcessExpired
 
@@ -274,7 +279,7 @@ def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, 
     except Exception as error:   # the job could not even start (its process ran out of memory importing ...)
         mebibytes = grading_settings().batch.job_memory_bytes // 2**20
         reason = f"the grading process failed ({type(error).__name__}: {error}; its limit is {mebibytes} MiB)"
-    return _stopped_job(path, student, parts, reason)
+    return _stopped_job(path, student, parts, reason, quiz)
 
 
 def _start_job_process(parent: ParentState, memory_bytes: int) -> None:
@@ -304,7 +309,7 @@ def _run_pool(pending, settings: BatchSettings, parts_of: dict, finished, bar, j
         for future in concurrent.futures.as_completed(futures):
             entry, fingerprint = futures[future]
             finished(entry, fingerprint, _outcome(future, entry.path, entry.student,
-                                                  parts_of.get(entry.student, settings.parts)))
+                                                  parts_of.get(entry.student, settings.parts), _quiz_of(settings)))
             bar.update(1)
     except KeyboardInterrupt:
         # Ctrl-C reaches the grading processes too (same process group); each one stops its
@@ -345,7 +350,7 @@ def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar
                 except Exception as error:   # the Dask worker died or lost the job
                     job = f"the Dask job failed ({type(error).__name__}: {error})"
                 if isinstance(job, str):     # stopped: the reason
-                    job = _stopped_job(entry.path, entry.student, parts, job)
+                    job = _stopped_job(entry.path, entry.student, parts, job, _quiz_of(settings))
                 finished(entry, fingerprint, job)
                 bar.update(1)
         except KeyboardInterrupt:
