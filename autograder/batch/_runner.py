@@ -30,7 +30,7 @@ from .._processes import ParentState, job_context, jobs_temporary_folder
 from ..course import course_root, course_secret, grading_settings
 from ..grading.boundary import IsolationMode, check_workers_reach_temporary_folder, choose_mode, close_to_other_users
 from ..results import GradingResult
-from ._discover import Entry, discover
+from ._discover import Entry, find_submissions
 from ._gradebook import write_gradebook
 from ._jobs import grade_job
 from ._limited_job import GRADE_JOB, died_reason, limit_this_process, out_of_memory_reason, over_time_reason, run_within_limits
@@ -56,6 +56,7 @@ class BatchSummary:
     errors: int
     interrupted: bool
     output: Path
+    skipped: list[str] = field(default_factory=list)   # what SUBMISSIONS holds that is no submission, one line each
 
 
 GRADEBOOK_SECONDS = 2.0   # during a batch, the gradebook is rewritten at most this often (and at the end)
@@ -188,8 +189,9 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         from ..quiz import load_quiz
         load_quiz(settings.quiz)   # a broken quiz stops the batch before it starts, with a located error
     output = Path(output)
-    entries = [entry for entry in discover(Path(submissions), BatchState.stored_ids(output))
-               if not output.exists() or entry.path.resolve() != output.resolve()]
+    found = find_submissions(Path(submissions), BatchState.stored_ids(output))
+    entries = [entry for entry in found.entries
+               if entry.refused or not output.exists() or entry.path.resolve() != output.resolve()]
     output.mkdir(parents=True, exist_ok=True)
     close_to_other_users(output)   # grades, reports and stored results are no one else's business
     state = BatchState(output)
@@ -216,7 +218,6 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
             pending.append((entry, fingerprint))
             plans[entry.student] = plan_for(records.get(entry.student), submitted[entry.student], settings.parts, held)
     reused = len(outputs.results)
-    outputs.write_gradebook()
 
     def finished(entry: Entry, fingerprint: str, job: dict) -> None:
         plan = plans[entry.student]
@@ -228,8 +229,16 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         outputs.add(entry.student, job["result"], rendered)
         outputs.write_gradebook_soon()
 
+    for entry, fingerprint in pending:   # a link where a submission would be: its row says why, no job reads it
+        if entry.refused:
+            finished(entry, fingerprint, _stopped_job(entry.path, entry.student, plans[entry.student].parts,
+                                                      entry.refused, _quiz_of(settings)))
+    pending = [(entry, fingerprint) for entry, fingerprint in pending if not entry.refused]
+    outputs.write_gradebook()
+
     interrupted = False
-    similarity = _BackgroundSimilarity(entries, _graded_part_names(outputs.results, plans), output)
+    similarity = _BackgroundSimilarity([entry for entry in entries if not entry.refused],
+                                       _graded_part_names(outputs.results, plans), output)
     try:
         with _progress(len(pending), settings.progress) as bar:
             try:
@@ -246,7 +255,7 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         similarity.stop()   # interrupted, or a failure: the check is of no use any more
     errors = sum(1 for result in outputs.results.values() if result.error)
     return BatchSummary(total=len(entries), graded_now=len(outputs.results) - reused, reused=reused,
-                        errors=errors, interrupted=interrupted, output=output)
+                        errors=errors, interrupted=interrupted, output=output, skipped=found.skipped)
 
 
 def _quiz_of(settings: BatchSettings) -> str | None:
