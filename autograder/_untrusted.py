@@ -13,7 +13,7 @@ them only on request:
 - a zip member is checked on its declared size before it is extracted and on its
   actual size while it is (a member that lies about its size is refused); one
   recorded as a link, FIFO or device (its Unix mode) is never read;
-- zips inside the submission are never opened (the student is told);
+- archives inside the submission (a zip in the zip, a .tar.gz) are never opened (the student is told);
 - all reads of one submission together draw on one byte budget (`max_total_bytes`);
 - names that are not valid UTF-8 are skipped (they cannot be a module name).
 
@@ -45,6 +45,16 @@ class TooLarge(Unreadable):
     def __init__(self, message: str, size: int):
         super().__init__(message)
         self.size = size
+
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".gz", ".bz2", ".xz",
+                    ".rar", ".7z")
+
+
+def archive_kind(name: str) -> str | None:
+    """The archive suffix a file name ends with (".tar.gz"), or None: archives are never unpacked but a zip."""
+    lowered = name.lower()
+    return next((suffix for suffix in ARCHIVE_SUFFIXES if lowered.endswith(suffix)), None)
 
 
 def readable_name(name: str) -> str:
@@ -182,9 +192,9 @@ class SubmissionFiles:
         else:
             files.files[files.path.name] = info.st_size
             return files
-        archives = [name for name in files.files if name.lower().endswith(".zip")]
+        archives = [name for name in files.files if archive_kind(name)]
         if archives:   # else the student sees only "not submitted", and never learns why
-            files.notes.append(f"zip files inside the submission are not opened ({_some(archives)}); "
+            files.notes.append(f"archives inside the submission are not opened ({_some(archives)}); "
                                "hand in the files themselves, or one zip of them")
         return files
 

@@ -374,3 +374,12 @@ def test_an_earlier_batchs_output_folder_among_the_submissions_is_skipped_and_na
     assert [row["student"] for row in read_gradebook(tmp_path / "out2")] == ["ada"]
     assert summary.total == 1
     assert len(summary.skipped) == 1 and "out" in summary.skipped[0] and "output" in summary.skipped[0]
+
+
+def test_an_archive_other_than_a_zip_is_a_row_saying_to_hand_in_a_zip(tmp_path):
+    (tmp_path / "ada").mkdir()
+    (tmp_path / "bob.tar.gz").write_bytes(b"\x1f\x8b")
+    (tmp_path / "notes.txt").write_text("not a submission")
+    entries = {entry.student: entry for entry in discover(tmp_path)}
+    assert sorted(entries) == ["ada", "bob"]
+    assert not entries["ada"].refused and ".tar.gz" in entries["bob"].refused and ".zip" in entries["bob"].refused

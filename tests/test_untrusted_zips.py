@@ -72,3 +72,12 @@ def test_a_zip_inside_a_folder_is_named_in_a_note_for_the_student(tmp_path):
         archive.writestr("nn/activations.py", ACTIVATIONS)
     submission = locate(folder, load_parts(["nn"]))
     assert any("handin.zip" in note and "not opened" in note for note in submission.notes)
+
+
+@pytest.mark.parametrize("name", ["handin.tar.gz", "handin.tgz", "handin.rar", "handin.7z", "Handin.TAR"])
+def test_an_archive_of_another_kind_inside_the_submission_is_named_in_a_note(tmp_path, name):
+    folder = tmp_path / "bob"
+    folder.mkdir()
+    (folder / name).write_bytes(b"\x1f\x8b not really an archive")
+    submission = locate(folder, load_parts(["nn"]))
+    assert any(name in note and "not opened" in note for note in submission.notes)

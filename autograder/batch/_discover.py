@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from .._errors import UserError
-from .._untrusted import readable_name
+from .._untrusted import archive_kind, readable_name
 from ..grading import student_id_for
 
 _SUBMISSION_SUFFIXES = (".zip", ".py", ".ipynb")
@@ -112,6 +112,9 @@ def _refusal(entry: os.DirEntry) -> str | None:
         return None
     if not _regular(entry) and named_like_one:
         return "not a regular file or folder (a FIFO, socket or device), not read"
+    kind = archive_kind(entry.name)
+    if entry.is_file(follow_symlinks=False) and kind and kind != ".zip":
+        return f"a {kind} archive, not read (hand in a .zip, a folder or the files themselves)"
     return None
 
 
@@ -163,6 +166,14 @@ def _nbgrader(submitted: Path, root: Path) -> list[Entry]:
     return entries
 
 
+def _student_of(path: Path) -> str:
+    """The student id a file or folder's name gives: without its submission or archive suffix."""
+    kind = archive_kind(path.name)
+    if kind and kind != ".zip":
+        return readable_name(path.name)[: -len(kind)] or "student"
+    return student_id_for(path)
+
+
 def _plain(folder: Path, skipped: list[str]) -> list[Entry]:
     """A folder of per-student folders and files; earlier batches' output folders are skipped (named in skipped)."""
     entries = []
@@ -177,7 +188,7 @@ def _plain(folder: Path, skipped: list[str]) -> list[Entry]:
         refused = _refusal(entry)
         if refused or entry.is_dir(follow_symlinks=False) or (entry.is_file(follow_symlinks=False) and
                                                                 entry.name.lower().endswith(_SUBMISSION_SUFFIXES)):
-            entries.append(Entry(student_id_for(path), path, entry.name, refused or ""))
+            entries.append(Entry(_student_of(path), path, entry.name, refused or ""))
     return entries
 
 
