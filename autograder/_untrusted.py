@@ -11,7 +11,9 @@ them only on request:
   its size checked against the limit before anything is read, and never more
   than limit + 1 bytes are read (a file that grows meanwhile is still refused);
 - a zip member is checked on its declared size before it is extracted and on its
-  actual size while it is (a member that lies about its size is refused);
+  actual size while it is (a member that lies about its size is refused); one
+  recorded as a link, FIFO or device (its Unix mode) is never read;
+- archives inside the submission (a zip in the zip, a .tar.gz) are never opened (the student is told);
 - all reads of one submission together draw on one byte budget (`max_total_bytes`);
 - names that are not valid UTF-8 are skipped (they cannot be a module name).
 
@@ -43,6 +45,16 @@ class TooLarge(Unreadable):
     def __init__(self, message: str, size: int):
         super().__init__(message)
         self.size = size
+
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".gz", ".bz2", ".xz",
+                    ".rar", ".7z")
+
+
+def archive_kind(name: str) -> str | None:
+    """The archive suffix a file name ends with (".tar.gz"), or None: archives are never unpacked but a zip."""
+    lowered = name.lower()
+    return next((suffix for suffix in ARCHIVE_SUFFIXES if lowered.endswith(suffix)), None)
 
 
 def readable_name(name: str) -> str:
@@ -179,6 +191,11 @@ class SubmissionFiles:
             files._list_zip()
         else:
             files.files[files.path.name] = info.st_size
+            return files
+        archives = [name for name in files.files if archive_kind(name)]
+        if archives:   # else the student sees only "not submitted", and never learns why
+            files.notes.append(f"archives inside the submission are not opened ({_some(archives)}); "
+                               "hand in the files themselves, or one zip of them")
         return files
 
     def _list_folder(self) -> None:
@@ -204,10 +221,13 @@ class SubmissionFiles:
         if len(members) > self.budgets.max_entries:
             self.close()
             raise Unreadable(f"is a zip of {len(members)} files; at most {self.budgets.max_entries} are accepted")
-        too_deep = []
+        too_deep, special = [], []
         for member in members:
             name = PurePosixPath(member.filename)
             if member.is_dir() or name.is_absolute() or ".." in name.parts or any(ignored(part) for part in name.parts):
+                continue
+            if _special_member(member):
+                special.append(member.filename)
                 continue
             if len(name.parts) > self.budgets.max_depth:
                 too_deep.append(member.filename)
@@ -217,6 +237,8 @@ class SubmissionFiles:
         if too_deep:
             self.notes.append(f"files more than {self.budgets.max_depth} folders deep in the zip were not looked at "
                               f"({_some(too_deep)})")
+        if special:
+            self.notes.append(f"links, FIFOs and device files are not read ({_some(special)})")
 
     # -- reading ----------------------------------------------------------------
     def read(self, name: str, limit: int) -> bytes:
@@ -267,6 +289,14 @@ class SubmissionFiles:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+
+def _special_member(member: zipfile.ZipInfo) -> bool:
+    """Whether a zip member is a link, FIFO or device by the Unix mode its zip recorded (a link's data is its
+    target's path: read as a module it would be that path, or, unpacked by a tool, a link out of the folder).
+    Zips made elsewhere record no mode (0), and are regular files."""
+    file_type = stat.S_IFMT(member.external_attr >> 16)
+    return file_type not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
 def _some(names: list[str], shown: int = 3) -> str:

@@ -182,6 +182,8 @@ def batch(submissions, output_folder, jobs, parts, seed, dask_address, quiz, pro
     settings = BatchSettings(parts=list(parts) or None, seed=seed, jobs=jobs or os.cpu_count() or 1,
                              dask=dask_address, progress=progress, quiz=Path(quiz) if quiz else None)
     summary = grade_class(Path(submissions), Path(output_folder), settings)
+    for line in summary.skipped:
+        click.echo(line, err=True)
     state = "interrupted" if summary.interrupted else "done"
     click.echo(f"{state}: {summary.graded_now} graded now, {summary.reused} unchanged since the last run, "
                f"{summary.errors} with errors, of {summary.total} submissions.")

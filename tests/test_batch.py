@@ -183,6 +183,21 @@ def test_gradescope_export_and_nbgrader_layouts_are_discovered(tmp_path):
     assert [e.student for e in discover(tmp_path / "course")] == ["alice", "bob"]
 
 
+def test_a_linked_submission_in_a_gradescope_export_or_nbgrader_tree_is_refused_not_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    export = tmp_path / "export"
+    (export / "submission_101").mkdir(parents=True)
+    (export / "submission_102").symlink_to(elsewhere)
+    (export / "submission_metadata.yml").write_text(yaml.safe_dump({
+        "submission_101": {":submitters": [{":sid": "s101"}]}, "submission_102": {":submitters": [{":sid": "s102"}]}}))
+    assert [(e.student, bool(e.refused)) for e in discover(export)] == [("s101", False), ("s102", True)]
+    nbgrader = tmp_path / "course" / "submitted"
+    (nbgrader / "alice" / "week5").mkdir(parents=True)
+    (nbgrader / "bob").symlink_to(elsewhere)
+    assert [(e.student, bool(e.refused)) for e in discover(tmp_path / "course")] == [("alice", False), ("bob", True)]
+
+
 def test_a_folder_without_submissions_is_a_one_line_error(tmp_path):
     run = CliRunner().invoke(main, ["batch", str(tmp_path), "-o", str(tmp_path / "out")])
     assert run.exit_code == 2 and "no submissions found" in run.output
@@ -318,3 +333,67 @@ def test_during_a_batch_the_gradebook_is_rewritten_at_most_every_few_seconds(tmp
     outputs.write_gradebook_soon()                 # due again
     outputs.write_gradebook()                      # the end of the batch always writes
     assert writes == [2, 2, 2]
+
+
+def test_a_failed_gradings_row_has_the_same_maximum_and_quiz_cell_as_the_others(tmp_path):
+    from quiz.conftest import BANK
+
+    classroom = tmp_path / "class"
+    reference_as_submission(classroom / "ada", ["scaling"])
+    (classroom / "fay.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    grade_class(classroom, tmp_path / "out", BatchSettings(parts=["scaling"], jobs=1, quiz=BANK, progress=False))
+    rows = {row["student"]: row for row in read_gradebook(tmp_path / "out")}
+    quiz_column = next(column for column in rows["ada"] if column.startswith("quiz:"))
+    assert rows["fay"]["status"] == "error"
+    assert rows["fay"]["max_points"] == rows["ada"]["max_points"]
+    assert rows["fay"][quiz_column] == "0"
+
+
+def test_a_stopped_jobs_row_keeps_the_quiz_column(tmp_path):
+    from quiz.conftest import BANK
+
+    from autograder.batch._runner import _stopped_job
+    from autograder.quiz import build_variant, load_quiz
+    from autograder.results import GradingResult
+
+    result = GradingResult.from_dict(_stopped_job(tmp_path / "ada", "ada", ["scaling"], "it took too long",
+                                                  str(BANK))["result"])
+    quiz = next(part for part in result.parts if part.name.startswith("quiz:"))
+    assert quiz.max_points == build_variant(load_quiz(BANK), "ada").points and not quiz.submitted
+    assert result.error == "it took too long"
+
+
+def test_a_linked_submission_is_not_followed_but_is_an_error_row_saying_why(tmp_path):
+    classroom = tmp_path / "class"
+    reference_as_submission(classroom / "ada", ["scaling"])
+    (classroom / "bob").symlink_to(classroom / "ada")
+    (classroom / "cy.zip").symlink_to(tmp_path / "nowhere.zip")   # a link to nothing is still someone's
+    summary = grade_class(classroom, tmp_path / "out", BatchSettings(parts=["scaling"], jobs=1, progress=False))
+    rows = {row["student"]: row for row in read_gradebook(tmp_path / "out")}
+    assert (summary.total, summary.errors, sorted(rows)) == (3, 2, ["ada", "bob", "cy"])
+    for student in ("bob", "cy"):
+        assert rows[student]["status"] == "error" and "symbolic link" in rows[student]["reason"]
+        assert rows[student]["max_points"] == rows["ada"]["max_points"] and rows[student]["scaling"] == "0"
+        assert (tmp_path / "out" / "reports" / f"{student}.html").is_file()
+    assert rows["ada"]["status"] == "graded"
+
+
+def test_an_earlier_batchs_output_folder_among_the_submissions_is_skipped_and_named(tmp_path):
+    classroom = tmp_path / "class"
+    reference_as_submission(classroom / "ada", ["scaling"])
+    earlier = classroom / "out"
+    (earlier / ".state").mkdir(parents=True)
+    (earlier / "gradebook.csv").write_text("student,total\n")
+    summary = grade_class(classroom, tmp_path / "out2", BatchSettings(parts=["scaling"], jobs=1, progress=False))
+    assert [row["student"] for row in read_gradebook(tmp_path / "out2")] == ["ada"]
+    assert summary.total == 1
+    assert len(summary.skipped) == 1 and "out" in summary.skipped[0] and "output" in summary.skipped[0]
+
+
+def test_an_archive_other_than_a_zip_is_a_row_saying_to_hand_in_a_zip(tmp_path):
+    (tmp_path / "ada").mkdir()
+    (tmp_path / "bob.tar.gz").write_bytes(b"\x1f\x8b")
+    (tmp_path / "notes.txt").write_text("not a submission")
+    entries = {entry.student: entry for entry in discover(tmp_path)}
+    assert sorted(entries) == ["ada", "bob"]
+    assert not entries["ada"].refused and ".tar.gz" in entries["bob"].refused and ".zip" in entries["bob"].refused

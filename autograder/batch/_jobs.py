@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .._errors import UserError
 from ..grading import failed_result, grade_submission
+from ..results import GradingResult
 
 
 def grade_job(path: str, student: str, parts: list[str] | None, seed: int | None, quiz: str | None = None) -> dict:
@@ -32,13 +33,24 @@ def grade_job(path: str, student: str, parts: list[str] | None, seed: int | None
             from ._quiz import quiz_result_for
             add_quiz_part(result, quiz_result_for(Path(path), student, quiz))
     except UserError as error:
-        result = failed_result(path, error, parts, student)
+        result = failed_job_result(path, student, parts, error, quiz)
     except Exception as error:   # a bug of ours must not cost the student their row
-        result = failed_result(path, f"the grader failed on this submission ({type(error).__name__}: {error})",
-                               parts, student)
+        result = failed_job_result(path, student, parts,
+                                   f"the grader failed on this submission ({type(error).__name__}: {error})", quiz)
         result.diagnostics = traceback.format_exc(limit=-4)
     result.execution_time = round(time.perf_counter() - started, 3)
     return {"result": result.to_dict(), **render_outputs(result)}
+
+
+def failed_job_result(path: str | Path, student: str, parts: list[str] | None, reason: str | UserError,
+                      quiz: str | None) -> GradingResult:
+    """The row of a submission that could not be graded: 0 of the full points of its parts, and of the quiz's
+    (a row without the quiz's part would have another maximum and an empty quiz cell in the gradebook)."""
+    result = failed_result(path, reason, parts, student)
+    if quiz:
+        from ._quiz import with_quiz_not_graded
+        with_quiz_not_graded(result, quiz, student)
+    return result
 
 
 def render_outputs(result) -> dict[str, str | None]:

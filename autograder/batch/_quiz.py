@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from .._errors import UserError
 from .._untrusted import SubmissionFiles, Unreadable
 from ..course import grading_settings
-from ..quiz import failed_quiz_result, grade_answers, load_answers, load_quiz
+from ..quiz import add_quiz_part, failed_quiz_result, grade_answers, load_answers, load_quiz
 from ..results import GradingResult
 
 _ANSWERS_NAME = re.compile(r"answers\.(ya?ml|json)$", re.IGNORECASE)
@@ -39,6 +39,13 @@ def _find_answers(submission: Path) -> tuple[str, bytes] | None:
     except Unreadable:
         return None
     return None
+
+
+def with_quiz_not_graded(result: GradingResult, quiz_path: str, student: str) -> GradingResult:
+    """A failed grading's result with the quiz's part added, at 0 of the student's variant's points."""
+    quiz = load_quiz(quiz_path)   # checked when the batch started
+    reason = f"not graded: {result.error or 'the submission could not be graded'}"
+    return add_quiz_part(result, failed_quiz_result(quiz, f"{student}.answers.yaml", reason))
 
 
 def quiz_result_for(submission: Path, student: str, quiz_path: str) -> GradingResult:

@@ -30,7 +30,7 @@ from .._processes import ParentState, job_context, jobs_temporary_folder
 from ..course import course_root, course_secret, grading_settings
 from ..grading.boundary import IsolationMode, check_workers_reach_temporary_folder, choose_mode, close_to_other_users
 from ..results import GradingResult
-from ._discover import Entry, discover
+from ._discover import Entry, find_submissions
 from ._gradebook import write_gradebook
 from ._jobs import grade_job
 from ._limited_job import GRADE_JOB, died_reason, limit_this_process, out_of_memory_reason, over_time_reason, run_within_limits
@@ -56,6 +56,7 @@ class BatchSummary:
     errors: int
     interrupted: bool
     output: Path
+    skipped: list[str] = field(default_factory=list)   # what SUBMISSIONS holds that is no submission, one line each
 
 
 GRADEBOOK_SECONDS = 2.0   # during a batch, the gradebook is rewritten at most this often (and at the end)
@@ -188,8 +189,9 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         from ..quiz import load_quiz
         load_quiz(settings.quiz)   # a broken quiz stops the batch before it starts, with a located error
     output = Path(output)
-    entries = [entry for entry in discover(Path(submissions), BatchState.stored_ids(output))
-               if not output.exists() or entry.path.resolve() != output.resolve()]
+    found = find_submissions(Path(submissions), BatchState.stored_ids(output))
+    entries = [entry for entry in found.entries
+               if entry.refused or not output.exists() or entry.path.resolve() != output.resolve()]
     output.mkdir(parents=True, exist_ok=True)
     close_to_other_users(output)   # grades, reports and stored results are no one else's business
     state = BatchState(output)
@@ -216,7 +218,6 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
             pending.append((entry, fingerprint))
             plans[entry.student] = plan_for(records.get(entry.student), submitted[entry.student], settings.parts, held)
     reused = len(outputs.results)
-    outputs.write_gradebook()
 
     def finished(entry: Entry, fingerprint: str, job: dict) -> None:
         plan = plans[entry.student]
@@ -228,8 +229,16 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         outputs.add(entry.student, job["result"], rendered)
         outputs.write_gradebook_soon()
 
+    for entry, fingerprint in pending:   # a link where a submission would be: its row says why, no job reads it
+        if entry.refused:
+            finished(entry, fingerprint, _stopped_job(entry.path, entry.student, plans[entry.student].parts,
+                                                      entry.refused, _quiz_of(settings)))
+    pending = [(entry, fingerprint) for entry, fingerprint in pending if not entry.refused]
+    outputs.write_gradebook()
+
     interrupted = False
-    similarity = _BackgroundSimilarity(entries, _graded_part_names(outputs.results, plans), output)
+    similarity = _BackgroundSimilarity([entry for entry in entries if not entry.refused],
+                                       _graded_part_names(outputs.results, plans), output)
     try:
         with _progress(len(pending), settings.progress) as bar:
             try:
@@ -246,20 +255,25 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         similarity.stop()   # interrupted, or a failure: the check is of no use any more
     errors = sum(1 for result in outputs.results.values() if result.error)
     return BatchSummary(total=len(entries), graded_now=len(outputs.results) - reused, reused=reused,
-                        errors=errors, interrupted=interrupted, output=output)
+                        errors=errors, interrupted=interrupted, output=output, skipped=found.skipped)
+
+
+def _quiz_of(settings: BatchSettings) -> str | None:
+    return str(settings.quiz) if settings.quiz else None
 
 
 def _job_arguments(entry: Entry, settings: BatchSettings, parts_of: dict) -> tuple:
     return (str(entry.path), entry.student, parts_of.get(entry.student, settings.parts), settings.seed,
-            str(settings.quiz) if settings.quiz else None)
+            _quiz_of(settings))
 
 
-def _stopped_job(path: str | Path, student: str, parts: list[str] | None, reason: str) -> dict:
-    from ..grading import failed_result
-    return {"result": failed_result(path, reason, parts, student).to_dict()}
+def _stopped_job(path: str | Path, student: str, parts: list[str] | None, reason: str, quiz: str | None) -> dict:
+    from ._jobs import failed_job_result
+    return {"result": failed_job_result(path, student, parts, reason, quiz).to_dict()}
 
 
-def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, parts: list[str] | None) -> dict:
+def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, parts: list[str] | None,
+             quiz: str | None) -> dict:
     """What a job of the local pool returned, or an error row saying which limit stopped it."""
     from pebble import ProcessExpired
 
@@ -274,7 +288,7 @@ def _outcome(future: concurrent.futures.Future, path: str | Path, student: str, 
     except Exception as error:   # the job could not even start (its process ran out of memory importing ...)
         mebibytes = grading_settings().batch.job_memory_bytes // 2**20
         reason = f"the grading process failed ({type(error).__name__}: {error}; its limit is {mebibytes} MiB)"
-    return _stopped_job(path, student, parts, reason)
+    return _stopped_job(path, student, parts, reason, quiz)
 
 
 def _start_job_process(parent: ParentState, memory_bytes: int) -> None:
@@ -304,7 +318,7 @@ def _run_pool(pending, settings: BatchSettings, parts_of: dict, finished, bar, j
         for future in concurrent.futures.as_completed(futures):
             entry, fingerprint = futures[future]
             finished(entry, fingerprint, _outcome(future, entry.path, entry.student,
-                                                  parts_of.get(entry.student, settings.parts)))
+                                                  parts_of.get(entry.student, settings.parts), _quiz_of(settings)))
             bar.update(1)
     except KeyboardInterrupt:
         # Ctrl-C reaches the grading processes too (same process group); each one stops its
@@ -345,7 +359,7 @@ def _run_on_dask(pending, settings: BatchSettings, parts_of: dict, finished, bar
                 except Exception as error:   # the Dask worker died or lost the job
                     job = f"the Dask job failed ({type(error).__name__}: {error})"
                 if isinstance(job, str):     # stopped: the reason
-                    job = _stopped_job(entry.path, entry.student, parts, job)
+                    job = _stopped_job(entry.path, entry.student, parts, job, _quiz_of(settings))
                 finished(entry, fingerprint, job)
                 bar.update(1)
         except KeyboardInterrupt:

@@ -20,9 +20,17 @@ from ..results import PASSED, Figure, GradingResult, Series, TestResult
 from ._blocks import import_problems
 from .html import csp_hash, figure_view, format_points, jinja_environment
 
-# Words of the grader's feedback that mean the student's code did not finish normally.
-TROUBLE = {"timed out": "timed out", "ran out of memory": "ran out of memory", "ended the process": "crashed",
-           "segmentation fault": "crashed", "was killed": "was killed", "corrupted the grader's channel": "broke the channel"}
+# Words of the grader's feedback that mean the student's code did not finish normally (None: it did not,
+# but that is no trouble of its own).  The words of a call's failure come first in its message ("Calling
+# relu(s) timed out after 1 s."), so the earliest phrase in a message says what happened: "raised ValueError:
+# timed out ..." is an exception, and "was not run: an earlier call of relu timed out, ran out of memory or
+# stopped the grader's worker" is the consequence of a failure already counted, whatever its kind.
+TROUBLE: dict[str, str | None] = {
+    "timed out": "timed out", "used up its CPU-time limit": "timed out", "ran out of memory": "ran out of memory",
+    "ended the process": "crashed", "crashed": "crashed", "aborted": "crashed", "was killed": "was killed",
+    "corrupted the grader's channel": "broke the channel", "straight to its output": "wrote too much output",
+    "tried to write a file larger than the limit": "wrote too much output",
+    "raised ": None, "was not run": None, "called sys.exit": None}
 HARDEST_SHOWN = 12   # pass-rate rows shown before the full list (which is behind a click)
 
 
@@ -180,6 +188,19 @@ def _mistakes(results: list[GradingResult]) -> list[MistakeCount]:
     return sorted(found.values(), key=lambda entry: (-len(entry.students), entry.title))
 
 
+def _trouble_kind(test: TestResult) -> str | None:
+    """What kept this test's own call from finishing ("timed out", "crashed", ...), or None.
+
+    A test that failed only because a module did not import, or because a function it builds on failed
+    (`root_cause`), is a symptom: the trouble is counted where it happened.
+    """
+    feedback = test.feedback
+    if feedback is None or feedback.blocked_by or feedback.root_cause:
+        return None
+    found = [(position, what) for phrase, what in TROUBLE.items() if (position := feedback.message.find(phrase)) >= 0]
+    return min(found, key=lambda item: item[0])[1] if found else None
+
+
 def _troubles_of(result: GradingResult) -> list[Trouble]:
     """What kept this submission's code from running normally, and what it was flagged for, with the reason."""
     flagged = [Trouble(result.student, "flagged", flag) for flag in result.flags]
@@ -191,11 +212,9 @@ def _troubles_of(result: GradingResult) -> list[Trouble]:
         troubles.append(Trouble(result.student, what, f"{problem.part}: {problem.message}"))
     kinds: dict[str, list[str]] = defaultdict(list)
     for test in result.tests():
-        message = test.feedback.message if test.feedback and not test.feedback.blocked_by else ""
-        for phrase, what in TROUBLE.items():
-            if phrase in message:
-                kinds[what].append(test.function)
-                break
+        kind = _trouble_kind(test)
+        if kind is not None:
+            kinds[kind].append(test.function)
     for what, functions in kinds.items():
         unique = list(dict.fromkeys(functions))
         troubles.append(Trouble(result.student, what, ", ".join(unique[:6]) + (" …" if len(unique) > 6 else "")))

@@ -8,6 +8,7 @@ import pytest
 from _class_samples import IMPORT_ERROR, MISTAKE, sample_class
 
 from autograder.render.dashboard import SimilarityPair, SimilaritySection, render_dashboard
+from autograder.results import FAILED, Feedback
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +96,39 @@ def test_similar_pairs_are_listed_per_part_with_a_link_to_their_side_by_side_vie
     assert 'href="similarity/nn/student010--student011.html"' in section
     assert "90%" in section and "119 submissions compared" in section
     assert "No two submissions share code beyond the stub" in section   # scaling had no pair
+
+
+NOT_RUN = ("Calling relu(s) was not run: an earlier call of relu timed out, ran out of memory or stopped the "
+           "grader's worker, and so did 2 calls of part nn (the limit is 2).")
+SYMPTOM = ("Your relu fails its own tests (see them), and forward builds on it: fix relu first, then look at this "
+           "test again. Calling forward(X, params) raised RuntimeError: relu was not run: the grader stopped it "
+           "after its calls hit the time limit (or another limit) too often; see the tests of relu.")
+
+
+@pytest.mark.parametrize(("failure", "label"), [
+    ("Calling relu(s) crashed with a segmentation fault (deep recursion can cause this).", "crashed"),
+    ("Calling relu(s) ended the process (exit status 3).", "crashed"),
+    ("Calling relu(s) ran out of memory (MemoryError).", "ran out of memory"),
+    ("Calling relu(s) wrote more than 64 KiB straight to its output (the limit), so it was stopped.",
+     "wrote too much output"),
+    ("Calling relu(s) timed out after 1 s.", "timed out"),
+])
+def test_the_trouble_label_comes_from_the_first_real_failure_not_from_the_calls_it_stopped(failure, label):
+    """The example that runs later says "was not run: ... timed out, ran out of memory ..." whatever happened;
+    so do the tests of the functions built on it: neither may name the kind."""
+    result = sample_class(4)[0]   # every test failed with a wrong result
+    tests = result.part("nn").tests
+    feedbacks = [Feedback(message=NOT_RUN), Feedback(message=failure), Feedback(message=NOT_RUN),
+                 Feedback(message=SYMPTOM, root_cause="module0.function0")]
+    for test, feedback in zip(tests, feedbacks):
+        test.status, test.score, test.feedback = FAILED, 0.0, feedback
+    rows = [row for row in _table(render_dashboard([result]), "trouble").split("<tr>") if "<td>" in row]
+    assert [re.findall(r"<td>([^<]*)</td>", row)[0] for row in rows] == [label]
+
+
+def test_an_exception_whose_message_names_a_limit_is_no_trouble():
+    result = sample_class(4)[0]   # every test failed with a wrong result
+    test = result.part("nn").tests[0]
+    test.status, test.score = FAILED, 0.0
+    test.feedback = Feedback(message="Calling relu(s) raised ValueError: timed out waiting for nothing.")
+    assert 'id="trouble"' not in render_dashboard([result])
