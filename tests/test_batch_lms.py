@@ -337,3 +337,16 @@ def test_a_student_in_two_gradescope_submissions_is_an_error_naming_both(course,
     _grade(export, tmp_path / "out", "scaling")
     line = _refused(tmp_path / "out", "--to", "canvas")
     assert "102 is a member of two submissions (submission_1 and submission_2)" in line
+
+
+def test_a_file_submission_may_be_named_without_its_suffix_unless_a_folder_has_that_name(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["José García", "jgarcia"], ["carol", "carol"]])
+    rows, _ = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert {row[3]: row[5] for row in rows[2:]}.items() >= {"jgarcia": "40", "carol": "30", "carol-2": "20"}.items()
+
+
+def test_a_roster_saved_with_semicolons_is_read_as_canvas_reads_it(named_output, tmp_path):
+    roster = tmp_path / "semicolon.csv"
+    roster.write_text("Student;ID;SIS User ID;SIS Login ID;Section;submission\nCarol;105;s105;carol;A;carol\n")
+    rows, _ = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert [row[:5] for row in rows[2:] if row[0] == "Carol"] == [["Carol", "105", "s105", "carol", "A"]]

@@ -1,9 +1,11 @@
 """The roster: which LMS user each row of the grade export is, from a CSV the instructor gives.
 
 A row names a submission in its `submission` column: the name the batch found
-(folder or file, `José García.zip`), or the batch's id (`Jos_Garc_a`), or a
-Gradescope submitter's sid or email.  A name that is one submission's folder
-and another's id means the folder.  Without a `submission` column a row is
+(folder or file, `José García.zip`), the batch's id (`Jos_Garc_a`), a
+Gradescope submitter's sid or email, or a file's name without its suffix
+(`José García`), tried in that order: a name that is one submission's folder
+and another's id means the folder.  Case, surrounding blanks and the Unicode
+form do not matter.  Without a `submission` column a row is
 matched by any of its LMS id columns holding one of those names.
 
 What the LMS matches an imported row by decides what a matched row must hold:
@@ -13,12 +15,14 @@ of the file to one user field (`email`, `username` or `idnumber`).  A row with
 none of them would land in the LMS as a grade for no one, so it is refused with
 its line, as are rows naming the same submission twice and names that fit
 several submissions.  Rows of Canvas's own export that are no student (its
-"Points Possible" and "Muted" rows) and blank rows are skipped, as Canvas does.
+"Points Possible" and "Muted" rows) and blank rows are skipped, and a file
+saved with semicolons is read, as Canvas does.
 """
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -29,6 +33,7 @@ from .._errors import UserError
 MAX_ROSTER_BYTES = 20 * 1024 * 1024
 IDENTITY_COLUMNS = {"canvas": ("Student", "ID", "SIS User ID", "SIS Login ID"),
                     "moodle": ("email", "username", "idnumber")}
+_SUBMISSION_SUFFIXES = (".zip", ".py", ".ipynb")
 _NOT_A_STUDENT = re.compile(r"\s*(muted|manual posting.*)?\s*", re.IGNORECASE)   # Canvas's own export's marker rows
 
 
@@ -90,7 +95,10 @@ def load_roster(path: Path, lms: str) -> Roster:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"cannot read the roster ({exc.__class__.__name__}: {exc})", path) from None
-    reader = csv.reader(io.StringIO(_decoded(data, path), newline=""))
+    text = _decoded(data, path)
+    first_line = text.partition("\n")[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","   # Excel's CSV in many locales
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] = []
     rows: list[RosterRow] = []
     start = 1
@@ -146,21 +154,21 @@ def _check_unique_submissions(roster: Roster) -> None:
 # -------------------------------------------------------------------- matching
 
 
-def _index(names: list[Names]) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    folders: dict[str, set[int]] = {}
-    ids: dict[str, set[int]] = {}
+def _index(names: list[Names]) -> list[dict[str, set[int]]]:
+    """Name → export rows, in the order names are tried: folders and files as found, ids, files without suffix."""
+    tiers: list[dict[str, set[int]]] = [{}, {}, {}]
     for number, subject in enumerate(names):
-        if subject.folder:
-            folders.setdefault(_key(subject.folder), set()).add(number)
-        for name in subject.ids:
+        stem, suffix = os.path.splitext(subject.folder)
+        for tier, name in ((0, subject.folder), *((1, name) for name in subject.ids),
+                           (2, stem if suffix.lower() in _SUBMISSION_SUFFIXES else "")):
             if name:
-                ids.setdefault(_key(name), set()).add(number)
-    return folders, ids
+                tiers[tier].setdefault(_key(name), set()).add(number)
+    return tiers
 
 
 def match_roster(roster: Roster, names: list[Names], lms: str) -> tuple[dict[int, RosterRow], list[RosterRow]]:
     """(export row number → its roster row, roster rows naming no submission); conflicts are located UserErrors."""
-    folders, ids = _index(names)
+    tiers = _index(names)
     matched: dict[int, RosterRow] = {}
     unmatched: list[RosterRow] = []
     for row in roster.rows:
@@ -168,7 +176,7 @@ def match_roster(roster: Roster, names: list[Names], lms: str) -> tuple[dict[int
             [row.cells.get(column, "") for column in roster.id_columns]
         found: set[int] = set()
         for value in filter(None, values):
-            found |= folders.get(_key(value)) or ids.get(_key(value)) or set()
+            found |= next((tier[_key(value)] for tier in tiers if _key(value) in tier), set())
         if not found:
             unmatched.append(row)
             continue
