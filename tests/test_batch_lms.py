@@ -287,6 +287,7 @@ def course(fast_course, monkeypatch) -> Path:
 
 
 def _grade(classroom: Path, output: Path, part: str) -> None:
+    """Grade `part` of the class into output, as `autograder batch --part PART` does."""
     from autograder.batch import BatchSettings, grade_class
     grade_class(classroom, output, BatchSettings(parts=[part], jobs=1, progress=False))
 
@@ -317,17 +318,41 @@ def _gradescope_export(folder: Path, submissions: dict[str, list[dict]]) -> Path
     return folder
 
 
-def test_each_member_of_a_gradescope_group_gets_a_row_with_the_groups_grade(course, tmp_path):
-    export = _gradescope_export(tmp_path / "gs", {
-        "submission_1": [{"name": "Bob", "sid": "102", "email": "bob@uni"}, {"name": "Eve", "sid": "105", "email": "eve@uni"}],
-        "submission_2": [{"name": "Ada", "sid": "101", "email": "ada@uni"}]})
-    _grade(export, tmp_path / "out", "scaling")
-    rows, _ = _export(tmp_path / "out", "--to", "canvas")
+@pytest.fixture(scope="module")
+def group_output(fast_course, tmp_path_factory) -> Path:
+    """A Gradescope export graded once: Bob (102) and Eve (105) handed in together, Ada (101) alone."""
+    folder = tmp_path_factory.mktemp("groups")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUTOGRADER_COURSE", str(fast_course))
+        export = _gradescope_export(folder / "gs", {
+            "submission_1": [{"name": "Bob", "sid": "102", "email": "bob@uni"},
+                             {"name": "Eve", "sid": "105", "email": "eve@uni"}],
+            "submission_2": [{"name": "Ada", "sid": "101", "email": "ada@uni"}]})
+        _grade(export, folder / "out", "scaling")
+    return folder / "out"
+
+
+def test_each_member_of_a_gradescope_group_gets_a_row_with_the_groups_grade(group_output, tmp_path):
+    rows, _ = _export(group_output, "--to", "canvas")
     assert sorted((row[3], row[5]) for row in rows[2:]) == [("101", "12"), ("102", "12"), ("105", "12")]
     roster = _roster(tmp_path, [["email", "username"], ["bob@uni", "bob"], ["eve@uni", "eve"], ["ada@uni", "ada"]])
-    rows, output = _export(tmp_path / "out", "--to", "moodle", "--roster", str(roster))
+    rows, output = _export(group_output, "--to", "moodle", "--roster", str(roster))
     assert sorted(row[:2] for row in rows[1:]) == [["ada@uni", "ada"], ["bob@uni", "bob"], ["eve@uni", "eve"]]
     assert "not in the roster" not in output and "without a stored result" not in output
+
+
+def test_a_roster_row_naming_a_group_submission_is_a_located_error(group_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["ada@uni", "ada"], ["submission_1", "bob"]])
+    line = _refused(group_output, "--to", "canvas", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:3: 'submission_1' is a group submission of 102, 105")
+
+
+def test_a_broken_list_of_gradebook_students_is_a_located_error(group_output, tmp_path):
+    output = tmp_path / "out"
+    shutil.copytree(group_output, output)
+    listed = output / ".state" / "gradebook.ids"
+    listed.write_text('{"students": {"../../etc/passwd": {"folder": "", "members": []}}}')
+    assert _refused(output, "--to", "canvas").startswith(f"autograder: {listed}: not the batch's list")
 
 
 def test_a_student_in_two_gradescope_submissions_is_an_error_naming_both(course, tmp_path):
