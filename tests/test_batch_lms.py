@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from autograder.batch._lms import neutralise
@@ -170,3 +172,206 @@ def test_a_roster_without_an_id_column_is_a_located_error(batch_output, tmp_path
     assert result.exit_code == 2
     assert f"{roster}:1: the roster needs a 'submission' column or one of 'email', 'username', 'idnumber'" in \
         result.output
+
+
+# ---------------------------------------------------------------- rosters: matching, duplicates, identifiers
+
+
+def _store(output: Path, folder: str, student: str, points: float) -> None:
+    """One result stored the way the batch stores it, with the submission's name as the batch found it."""
+    state = BatchState(output)
+    result = _result(student, {"nn": (points, 40)})
+    result.submission = f"class/{folder}"
+    state.save(student, "f", result.to_dict())
+    state.save_ids({folder: student})
+
+
+@pytest.fixture
+def named_output(tmp_path) -> Path:
+    """Results whose ids were cleaned from the names found: `José García.zip`, `bob smith`, `carol`, `carol.zip`."""
+    output = tmp_path / "named"
+    for folder, student, points in (("José García.zip", "Jos_Garc_a", 40), ("bob smith", "bob_smith", 12),
+                                    ("carol", "carol", 30), ("carol.zip", "carol-2", 20)):
+        _store(output, folder, student, points)
+    return output
+
+
+def _refused(output: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["gradebook", "export", str(output), *args])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    [line] = result.output.strip().splitlines()
+    return line
+
+
+def test_a_roster_names_submissions_by_the_folder_or_file_name_the_batch_found(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["José García.zip", "jgarcia"],
+                                ["bob smith", "bsmith"], ["carol", "carol"], ["carol.zip", "carol2"]])
+    rows, output = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert {row[3]: row[5] for row in rows[2:]} == {"jgarcia": "40", "bsmith": "12", "carol": "30", "carol2": "20"}
+    assert "not in the roster" not in output and "without a stored result" not in output
+
+
+def test_a_roster_may_name_submissions_by_the_batch_id_too(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["Jos_Garc_a", "jgarcia"], ["carol-2", "carol2"]])
+    rows, _ = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert {row[3]: row[5] for row in rows[2:]}.items() >= {"jgarcia": "40", "carol2": "20"}.items()
+
+
+def test_a_name_that_is_one_submissions_folder_and_anothers_id_means_the_folder(tmp_path):
+    output = tmp_path / "out"
+    _store(output, "carol!", "carol", 10)        # an earlier run gave `carol!` the id `carol`
+    _store(output, "carol", "carol-2", 20)
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["carol", "c-login"]])
+    rows, _ = _export(output, "--to", "canvas", "--roster", str(roster))
+    assert [row[5] for row in rows[2:] if row[3] == "c-login"] == ["20"]
+
+
+def test_two_roster_rows_with_the_same_submission_are_a_located_error(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["carol", "c1"], ["bob smith", "b"], ["carol", "c2"]])
+    assert _refused(named_output, "--to", "canvas", "--roster", str(roster)) == (
+        f"autograder: {roster}:4: submission 'carol' is on line 2 too: one row per submission")
+
+
+def test_two_roster_rows_naming_one_submission_differently_are_a_located_error(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["bob smith", "b1"], ["bob_smith", "b2"]])
+    line = _refused(named_output, "--to", "canvas", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:3: 'bob_smith' is the submission of line 2 ('bob smith')")
+
+
+def test_a_roster_without_any_of_the_lms_id_columns_is_a_located_error(named_output, tmp_path):
+    roster = _roster(tmp_path, [["email", "username", "idnumber", "submission"], ["c@x.org", "carol", "42", "carol"]])
+    line = _refused(named_output, "--to", "canvas", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:1: the roster has no column Canvas matches students by")
+
+
+def test_a_matched_roster_row_without_an_identifier_is_a_located_error(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "Student", "SIS Login ID", "Section"], ["carol", "Carol", "carol", "A"],
+                                ["bob smith", "", "", "A"]])
+    line = _refused(named_output, "--to", "canvas", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:3: no Student, ID, SIS User ID or SIS Login ID for 'bob smith'")
+    roster = _roster(tmp_path, [["submission", "email", "username"], ["carol", "", ""]])
+    line = _refused(named_output, "--to", "moodle", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:2: no email, username or idnumber for 'carol'")
+
+
+def test_a_roster_with_a_column_named_twice_is_a_located_error(named_output, tmp_path):
+    roster = _roster(tmp_path, [["Student", "Student", "submission"], ["A", "B", "carol"]])
+    assert _refused(named_output, "--to", "canvas", "--roster", str(roster)) == (
+        f"autograder: {roster}:1: column 'Student' is named twice")
+
+
+def test_canvas_points_possible_muted_and_blank_roster_rows_are_not_students(named_output, tmp_path):
+    roster = _roster(tmp_path, [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "submission"],
+                                ["    Points Possible", "", "", "", "", ""],
+                                ["", "", "", "", "", "Muted"], ["", "", "", "", "", ""],
+                                ["Carol", "105", "s105", "carol", "A", "carol"]])
+    rows, output = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert "without a stored result" not in output
+    assert [row[1] for row in rows[2:] if row[0] == "Carol"] == ["105"]
+
+
+def test_a_roster_that_is_not_utf8_is_an_error_naming_its_line(named_output, tmp_path):
+    roster = tmp_path / "latin1.csv"
+    roster.write_bytes("submission,Student\ncarol,Carol\nbob smith,Bj\xf6rn\n".encode("latin-1"))
+    line = _refused(named_output, "--to", "canvas", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:3: not UTF-8 text")
+
+
+# ---------------------------------------------------------------- the students of the batch's last gradebook
+
+
+@pytest.fixture
+def course(fast_course, monkeypatch) -> Path:
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(fast_course))
+    return fast_course
+
+
+def _grade(classroom: Path, output: Path, part: str) -> None:
+    """Grade `part` of the class into output, as `autograder batch --part PART` does."""
+    from autograder.batch import BatchSettings, grade_class
+    grade_class(classroom, output, BatchSettings(parts=[part], jobs=1, progress=False))
+
+
+def test_the_export_lists_the_students_of_the_last_batchs_gradebook(course, tmp_path):
+    from conftest import reference_as_submission
+
+    classroom, output = tmp_path / "class", tmp_path / "out"
+    reference_as_submission(classroom / "ada", ["scaling"])
+    reference_as_submission(classroom / "bob smith", ["scaling"])
+    _grade(classroom, output, "scaling")
+    shutil.rmtree(classroom / "bob smith")                 # bob left: his stored result stays in OUT/.state
+    _grade(classroom, output, "scaling")
+    with open(output / "gradebook.csv", newline="", encoding="utf-8") as handle:
+        assert [row["student"] for row in csv.DictReader(handle)] == ["ada"]
+    rows, _ = _export(output, "--to", "moodle")
+    assert [row[1] for row in rows[1:]] == ["ada"]
+
+
+def _gradescope_export(folder: Path, submissions: dict[str, list[dict]]) -> Path:
+    from conftest import reference_as_submission
+
+    metadata = {}
+    for key, submitters in submissions.items():
+        reference_as_submission(folder / key, ["scaling"])
+        metadata[key] = {":submitters": [{f":{name}": value for name, value in person.items()} for person in submitters]}
+    (folder / "submission_metadata.yml").write_text(yaml.safe_dump(metadata), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def group_output(fast_course, tmp_path_factory) -> Path:
+    """A Gradescope export graded once: Bob (102) and Eve (105) handed in together, Ada (101) alone."""
+    folder = tmp_path_factory.mktemp("groups")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AUTOGRADER_COURSE", str(fast_course))
+        export = _gradescope_export(folder / "gs", {
+            "submission_1": [{"name": "Bob", "sid": "102", "email": "bob@uni"},
+                             {"name": "Eve", "sid": "105", "email": "eve@uni"}],
+            "submission_2": [{"name": "Ada", "sid": "101", "email": "ada@uni"}]})
+        _grade(export, folder / "out", "scaling")
+    return folder / "out"
+
+
+def test_each_member_of_a_gradescope_group_gets_a_row_with_the_groups_grade(group_output, tmp_path):
+    rows, _ = _export(group_output, "--to", "canvas")
+    assert sorted((row[3], row[5]) for row in rows[2:]) == [("101", "12"), ("102", "12"), ("105", "12")]
+    roster = _roster(tmp_path, [["email", "username"], ["bob@uni", "bob"], ["eve@uni", "eve"], ["ada@uni", "ada"]])
+    rows, output = _export(group_output, "--to", "moodle", "--roster", str(roster))
+    assert sorted(row[:2] for row in rows[1:]) == [["ada@uni", "ada"], ["bob@uni", "bob"], ["eve@uni", "eve"]]
+    assert "not in the roster" not in output and "without a stored result" not in output
+
+
+def test_a_roster_row_naming_a_group_submission_is_a_located_error(group_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["ada@uni", "ada"], ["submission_1", "bob"]])
+    line = _refused(group_output, "--to", "canvas", "--roster", str(roster))
+    assert line.startswith(f"autograder: {roster}:3: 'submission_1' is a group submission of 102, 105")
+
+
+def test_a_broken_list_of_gradebook_students_is_a_located_error(group_output, tmp_path):
+    output = tmp_path / "out"
+    shutil.copytree(group_output, output)
+    listed = output / ".state" / "gradebook.ids"
+    listed.write_text('{"students": {"../../etc/passwd": {"folder": "", "members": []}}}')
+    assert _refused(output, "--to", "canvas").startswith(f"autograder: {listed}: not the batch's list")
+
+
+def test_a_student_in_two_gradescope_submissions_is_an_error_naming_both(course, tmp_path):
+    export = _gradescope_export(tmp_path / "gs", {
+        "submission_1": [{"name": "Bob", "sid": "102"}, {"name": "Eve", "sid": "105"}],
+        "submission_2": [{"name": "Bob", "sid": "102"}]})
+    _grade(export, tmp_path / "out", "scaling")
+    line = _refused(tmp_path / "out", "--to", "canvas")
+    assert "102 is a member of two submissions (submission_1 and submission_2)" in line
+
+
+def test_a_file_submission_may_be_named_without_its_suffix_unless_a_folder_has_that_name(named_output, tmp_path):
+    roster = _roster(tmp_path, [["submission", "SIS Login ID"], ["José García", "jgarcia"], ["carol", "carol"]])
+    rows, _ = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert {row[3]: row[5] for row in rows[2:]}.items() >= {"jgarcia": "40", "carol": "30", "carol-2": "20"}.items()
+
+
+def test_a_roster_saved_with_semicolons_is_read_as_canvas_reads_it(named_output, tmp_path):
+    roster = tmp_path / "semicolon.csv"
+    roster.write_text("Student;ID;SIS User ID;SIS Login ID;Section;submission\nCarol;105;s105;carol;A;carol\n")
+    rows, _ = _export(named_output, "--to", "canvas", "--roster", str(roster))
+    assert [row[:5] for row in rows[2:] if row[0] == "Carol"] == [["Carol", "105", "s105", "carol", "A"]]

@@ -12,12 +12,15 @@ is read back with `GradingResult.from_dict`; gradebook.csv is never re-parsed.
   (`email`, `username`, `idnumber`) that the import page maps to the user
   field of that name, one grade column per grade item and a feedback column.
 
-A roster CSV maps the batch's student ids (submission folder or file names) to
-LMS users: a `submission` column with those ids, and the LMS columns named as
-above.  Without a `submission` column a student is matched by any LMS id column
-holding the batch's id.  Students the roster does not know keep a row with the
-batch's id (the LMS lists them on its import page as unknown) and are listed;
-roster entries without a result are listed too.  No student is dropped.
+The students are those of the gradebook the batch last wrote (it records them
+in `.state/gradebook.ids`), so a student whose submission is gone leaves both.
+Each member of a Gradescope group submission gets a row of their own with the
+group's grade; a student in two submissions is an error naming both.
+
+A roster CSV (see `_roster`) says which LMS user each row is.  Students the
+roster does not know keep a row with the batch's id (the LMS lists them on its
+import page as unknown) and are listed; roster entries without a result are
+listed too.  No student is dropped.
 
 Every text cell that a spreadsheet would take for a formula (starting with
 = + - @, a tab or a carriage return) gets a leading apostrophe.
@@ -32,9 +35,10 @@ from pathlib import Path
 
 from .._errors import UserError
 from ..results import GradingResult
+from ._roster import Names, Roster, load_roster, match_roster
+from ._state import LISTED_FILE, BatchState
 
 MAX_STATE_BYTES = 50 * 1024 * 1024       # one stored result (a result with plots is a few hundred KiB)
-MAX_ROSTER_BYTES = 20 * 1024 * 1024
 DEFAULT_ASSIGNMENT = "Week 5 autograder"
 CANVAS_USER_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 MOODLE_USER_COLUMNS = ("email", "username", "idnumber")
@@ -57,23 +61,68 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def load_results(output: Path) -> list[GradingResult]:
-    """The results a batch stored in OUT/.state, in student order; a broken file is a located UserError."""
+@dataclass
+class Graded:
+    """A stored result, with the submission's name as the batch found it and its Gradescope submitters."""
+
+    result: GradingResult
+    folder: str = ""
+    members: list[dict[str, str]] = field(default_factory=list)
+
+
+def load_results(output: Path) -> list[Graded]:
+    """The results of the batch's last gradebook, in student order; a broken file is a located UserError.
+
+    An OUT written before the batch recorded its gradebook's students gives
+    every stored result, with the names found from `.state/students.ids`.
+    """
     output = Path(output)
     state = output / ".state"
     if not output.is_dir():
         raise UserError("not a folder (expected the output folder of `autograder batch`)", output)
     if not state.is_dir():
         raise UserError("no stored results here (.state/ is missing): run `autograder batch ... -o OUT` first", output)
-    results = []
-    for path in sorted(state.glob("*.json")):
-        results.append(_load_result(path))
-    if not results:
+    listed = _listed(state / LISTED_FILE)
+    if listed is None:
+        folders: dict[str, list[str]] = {}
+        for folder, student in BatchState.stored_ids(output).items():
+            folders.setdefault(student, []).append(folder)
+        graded = [_with_folder(_load_result(path), folders.get(path.stem, [])) for path in sorted(state.glob("*.json"))]
+    else:
+        graded = [Graded(_load_result(state / f"{student}.json"), entry["folder"], entry["members"])
+                  for student, entry in listed.items()]
+    if not graded:
         raise UserError("no stored results in .state/", output)
-    return sorted(results, key=lambda result: result.student)
+    return sorted(graded, key=lambda item: item.result.student)
 
 
-def _load_result(path: Path) -> GradingResult:
+def _with_folder(result: GradingResult, folders: list[str]) -> Graded:
+    """The folder a result was graded from: of the names once given its id, the one its submission path ends with."""
+    parts = Path(result.submission or "").parts
+    fitting = [folder for folder in folders if folder and parts[len(parts) - len(Path(folder).parts):] == Path(folder).parts]
+    return Graded(result, fitting[0] if len(fitting) == 1 else "")
+
+
+def _listed(path: Path) -> dict[str, dict] | None:
+    """`.state/gradebook.ids`: student → {"folder": str, "members": [{"sid", "email", "name"}]}, or None if absent."""
+    if not path.is_file():
+        return None
+    stored = _read_json(path)
+    students = stored.get("students") if isinstance(stored, dict) else None
+    if not isinstance(students, dict) or not all(_is_listing(student, entry) for student, entry in students.items()):
+        raise UserError("not the batch's list of gradebook students: run the batch again", path)
+    return students
+
+
+def _is_listing(student: str, entry) -> bool:
+    return (student == Path(student).name and not student.startswith(".") and isinstance(entry, dict)
+            and isinstance(entry.get("folder"), str) and isinstance(entry.get("members"), list)
+            and all(isinstance(member, dict) and all(isinstance(value, str) for value in member.values())
+                    for member in entry["members"]))
+
+
+def _read_json(path: Path):
+    """A file of .state as JSON; too large, unreadable or not JSON is a located UserError."""
     size = path.stat().st_size
     if size > MAX_STATE_BYTES:
         raise UserError(f"stored result is {size:,} bytes, more than {MAX_STATE_BYTES:,}", path)
@@ -82,11 +131,17 @@ def _load_result(path: Path) -> GradingResult:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"cannot read the stored result ({exc.__class__.__name__}: {exc})", path) from None
     try:
-        stored = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(f"not JSON: {exc.msg}", path, exc.lineno, exc.colno) from None
     except RecursionError:
         raise UserError("not a stored result: nested too deeply", path) from None
+
+
+def _load_result(path: Path) -> GradingResult:
+    if not path.is_file():
+        raise UserError("the stored result of a gradebook student is missing: run the batch again", path)
+    stored = _read_json(path)
     if not isinstance(stored, dict) or not isinstance(stored.get("result"), dict):
         raise UserError('not a stored result: expected {"fingerprint": ..., "result": {...}}', path)
     try:
@@ -107,54 +162,6 @@ def _check_numbers(result: GradingResult, path: Path) -> None:
         values = [part.max_points] + [value for test in part.tests for value in (test.score, test.max_score)]
         if not all(isinstance(value, (int, float)) and not isinstance(value, bool) for value in values):
             raise UserError(f"part {part.name!r} has points that are not numbers", path)
-
-
-# -------------------------------------------------------------------- roster
-
-
-@dataclass
-class _Roster:
-    rows: list[dict[str, str]]
-    keyed_by_submission: bool
-
-    def match(self, student: str, lms_columns: tuple[str, ...]) -> dict[str, str] | None:
-        wanted = student.strip().casefold()
-        for row in self.rows:
-            keys = [row.get("submission", "")] if self.keyed_by_submission else \
-                [row.get(column, "") for column in lms_columns if column != "Student" and column != "Section"]
-            if any(key.strip().casefold() == wanted for key in keys if key):
-                return row
-        return None
-
-
-def load_roster(path: Path, lms_columns: tuple[str, ...]) -> _Roster:
-    """The roster CSV: a `submission` column and/or LMS id columns (see the module docstring)."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise UserError("file not found", path) from None
-    if size > MAX_ROSTER_BYTES:
-        raise UserError(f"roster is {size:,} bytes, more than {MAX_ROSTER_BYTES:,}", path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"cannot read the roster ({exc.__class__.__name__}: {exc})", path) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip() for name in (reader.fieldnames or [])]
-        rows = []
-        for row in reader:
-            if None in row:
-                raise UserError(f"more cells than the header has columns ({len(header)})", path, reader.line_num)
-            rows.append({name.strip(): (value or "").strip() for name, value in row.items()})
-    except csv.Error as exc:
-        raise UserError(f"not a CSV file: {exc}", path, reader.line_num) from None
-    ids = [column for column in lms_columns if column not in ("Student", "Section")]
-    if "submission" not in header and not any(column in header for column in ids):
-        raise UserError(f"the roster needs a 'submission' column or one of {', '.join(map(repr, ids))} "
-                        f"(found {', '.join(map(repr, header)) or 'no header'})", path, 1)
-    return _Roster(rows, "submission" in header)
 
 
 # -------------------------------------------------------------------- rendering
@@ -192,38 +199,71 @@ def _possible(results: list[GradingResult], part_name: str | None) -> float:
     return max((part.max_score for result in results for part in result.parts if part.name == part_name), default=0)
 
 
-def render_lms_gradebook(results: list[GradingResult], lms: str, roster: _Roster | None = None,
+@dataclass(frozen=True)
+class _Row:
+    """One row of the export: a student, or one member of a group submission, graded by `result`."""
+
+    result: GradingResult
+    student: str                  # written when no roster row names them: the batch's id, or the member's own id
+    names: Names                  # what a roster may call them
+
+
+def _member_id(member: dict[str, str]) -> str:
+    """A submitter's own id, as `discover` names a submission of one: sid, else email, else name."""
+    return member.get("sid") or member.get("email") or member.get("name") or ""
+
+
+def _rows(graded: list[Graded]) -> list[_Row]:
+    """A row per student; a group submission's members each get one.  A student in two submissions is a UserError."""
+    rows: list[_Row] = []
+    seen: dict[str, str] = {}     # submitter's id → the folder of their submission
+    for item in graded:
+        result = item.result
+        for member in item.members:
+            submitter = _member_id(member)
+            if submitter in seen:
+                first, second = sorted((seen[submitter], item.folder))
+                raise UserError(f"{submitter} is a member of two submissions ({first} and {second}): "
+                                "keep one of them and run the batch again")
+            seen[submitter] = item.folder
+        if len(item.members) > 1:
+            rows += [_Row(result, _member_id(member), Names(item.folder, (member["sid"], member["email"], result.student),
+                                                            _member_id(member))) for member in item.members]
+        else:
+            own = tuple(value for member in item.members for value in (member["sid"], member["email"]))
+            rows.append(_Row(result, result.student, Names(item.folder, (result.student, *own), result.student)))
+    return rows
+
+
+def render_lms_gradebook(graded: list[Graded], lms: str, roster: Roster | None = None,
                          assignment: str = DEFAULT_ASSIGNMENT, by_part: bool = False) -> LmsGradebook:
     """The import CSV for `lms` ("canvas" or "moodle") from these results."""
     user_columns = CANVAS_USER_COLUMNS if lms == "canvas" else MOODLE_USER_COLUMNS
+    results = [item.result for item in graded]
     grades = _grade_columns(results, assignment, by_part)
     header = list(user_columns) + [name for name, _ in grades] + (["feedback"] if lms == "moodle" else [])
+    rows = _rows(graded)
+    matched, unmatched = match_roster(roster, [row.names for row in rows], lms) if roster else ({}, [])
     book = LmsGradebook(text="")
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([neutralise(cell) for cell in header])
     if lms == "canvas":       # Canvas's own export has this row; its import reads it as no student
         writer.writerow(["    Points Possible", "", "", "", ""] + [_points(_possible(results, part)) for _, part in grades])
-    matched: set[int] = set()
-    for result in results:
-        identity = roster.match(result.student, user_columns) if roster else None
+    for number, row in enumerate(rows):
+        identity = matched[number].cells if number in matched else None
         if roster and identity is None:
-            book.not_in_roster.append(result.student)
-        if identity is not None:
-            matched.add(id(identity))
-        if result.error:
-            book.with_errors.append(result.student)
-        cells = [neutralise(cell) for cell in _user_cells(lms, result.student, identity)]
-        cells += [_points(_grade(result, part)) for _, part in grades]           # numbers, never negative
+            book.not_in_roster.append(row.student)
+        if row.result.error:
+            book.with_errors.append(row.student)
+        cells = [neutralise(cell) for cell in _user_cells(lms, row.student, identity)]
+        cells += [_points(_grade(row.result, part)) for _, part in grades]           # numbers, never negative
         if lms == "moodle":
-            cells.append(neutralise(_feedback(result)))
+            cells.append(neutralise(_feedback(row.result)))
         writer.writerow(cells)
         book.rows += 1
     if roster:
-        for row in roster.rows:
-            if id(row) not in matched:
-                book.without_result.append(row.get("submission") or next(
-                    (str(row[column]) for column in user_columns if row.get(column)), "(empty roster row)"))
+        book.without_result = [entry.label(roster.id_columns) or f"(line {entry.line})" for entry in unmatched]
     book.text = buffer.getvalue()
     return book
 
@@ -249,6 +289,6 @@ def lms_gradebook(output: Path, lms: str, roster: Path | None = None, assignment
     """Render the import CSV for a batch output folder (see the module docstring)."""
     if lms not in ("canvas", "moodle"):
         raise UserError(f"unknown LMS {lms!r} (canvas or moodle)")
-    results = load_results(Path(output))
-    loaded = load_roster(roster, CANVAS_USER_COLUMNS if lms == "canvas" else MOODLE_USER_COLUMNS) if roster else None
-    return render_lms_gradebook(results, lms, loaded, assignment, by_part)
+    graded = load_results(Path(output))
+    loaded = load_roster(roster, lms) if roster else None
+    return render_lms_gradebook(graded, lms, loaded, assignment, by_part)

@@ -32,6 +32,7 @@ from ..grading.boundary import IsolationMode, check_workers_reach_temporary_fold
 from ..results import GradingResult
 from ._discover import Entry, find_submissions
 from ._gradebook import write_gradebook
+from ._groups import gradescope_submitters
 from ._jobs import grade_job
 from ._limited_job import GRADE_JOB, died_reason, limit_this_process, out_of_memory_reason, over_time_reason, run_within_limits
 from ._merge import PartPlan, code_parts, held_parts, merge, plan_for
@@ -73,6 +74,7 @@ class _Outputs:
             folder.mkdir(parents=True, exist_ok=True)
         self.results: dict[str, GradingResult] = {}
         self.folders: dict[str, str] = {}   # student id → the submission's name as found, for the gradebook
+        self.members: dict[str, list[dict[str, str]]] = {}   # student id → a Gradescope submission's submitters
         self._written_at = float("-inf")    # when the gradebook was last written (time.monotonic())
 
     def add(self, student: str, data: dict, rendered: dict | None = None) -> GradingResult:
@@ -99,6 +101,9 @@ class _Outputs:
 
     def write_gradebook(self) -> None:
         write_gradebook(list(self.results.values()), self.output / "gradebook.csv", self.folders)
+        BatchState(self.output).save_listed({student: {"folder": self.folders.get(student, ""),
+                                                       "members": self.members.get(student, [])}
+                                             for student in self.results})
         self._written_at = time.monotonic()
 
     def write_gradebook_soon(self) -> None:
@@ -202,6 +207,8 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         close_to_other_users(Path(submissions))   # no worker may read another student's submission
     outputs = _Outputs(output)
     outputs.folders = {entry.student: entry.folder for entry in entries}
+    submitters = gradescope_submitters(Path(submissions))
+    outputs.members = {entry.student: submitters[entry.folder] for entry in entries if entry.folder in submitters}
     settings_fingerprint = _settings_fingerprint(settings)
     records = {entry.student: state.record(entry.student) for entry in entries} if settings.parts else {}
     held = held_parts([record for record in records.values() if record], settings.parts or [])

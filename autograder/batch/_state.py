@@ -17,6 +17,7 @@ from ..course import course_root, grading_settings
 _GRADER_FOLDERS = ("autograder", "assignments", "reference", "quizzes")
 _CHUNK = 1 << 20
 _IDS_FILE = "students.ids"   # not *.json: the per-student files are
+LISTED_FILE = "gradebook.ids"   # the students of the gradebook last written (see BatchState.save_listed)
 
 
 def _hash_file(digest, path: Path, budget: list[int], limit: int) -> None:
@@ -107,6 +108,15 @@ class BatchState:
     def save_ids(self, ids: dict[str, str]) -> None:
         """Keep every id ever given, so a folder keeps its id when others come and go."""
         self._write(self.folder / _IDS_FILE, {**self.stored_ids(self.folder.parent), **ids})
+
+    def save_listed(self, listed: dict[str, dict]) -> None:
+        """The students of the gradebook just written: student → {"folder": name as found, "members": [...]}.
+
+        `autograder gradebook export` lists exactly these, so a student whose
+        submission is gone (their result stays in .state) leaves both together.
+        "members" are a Gradescope submission's submitters ({"sid", "email", "name"}).
+        """
+        self._write(self.folder / LISTED_FILE, {"students": listed})
 
     def _path(self, student: str) -> Path:
         return self.folder / f"{student}.json"

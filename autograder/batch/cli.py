@@ -18,7 +18,8 @@ def gradebook():
 @click.option("--to", "lms", type=click.Choice(("canvas", "moodle")), required=True,
               help="canvas: Grades → Import; moodle: Grades → Import → CSV file.")
 @click.option("--roster", type=click.Path(dir_okay=False),
-              help="CSV mapping submissions to LMS users: a 'submission' column and the LMS's id columns "
+              help="CSV mapping submissions to LMS users: a 'submission' column (folder or file names as found, "
+                   "or the batch's ids) and the LMS's id columns "
                    "(Canvas: Student, ID, SIS User ID, SIS Login ID, Section; Moodle: email, username, idnumber).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="The CSV to write  [default: OUT/gradebook-LMS.csv]")
