@@ -376,20 +376,28 @@ def test_minibatches_cover_every_index_once(student, rng, n_samples_is):
 
 @grades("network.minibatch_indices")
 def test_minibatches_are_shuffled_with_the_given_rng(student, rng):
-    """minibatch_indices shuffles, and the same rng seed gives the same batches"""
+    """minibatch_indices shuffles with the rng it is given: the same seed gives the same batches, others others"""
     call = "minibatch_indices(n_samples, batch_size, rng)"
-    n_samples, batch_size = epoch_shape(rng, "a remainder")
-    one, two = (int(seed) for seed in rng.choice(2**31, size=2, replace=False))
+    n_samples, batch_size = epoch_shape(rng, "a remainder")   # n_samples >= 5
+    one, *others = (int(seed) for seed in rng.choice(2**31, size=4, replace=False))
     inputs = {"n_samples": n_samples, "batch_size": batch_size, "rng": GeneratorSeed(one)}
-    first, again, other = (_joined(_batches(student.network.minibatch_indices(n_samples, batch_size,
-                                                                              GeneratorSeed(seed)), call, inputs))
-                           for seed in (one, one, two))
-    if np.array_equal(first, np.arange(n_samples)) and np.array_equal(other, np.arange(n_samples)):
+
+    def order(seed: int) -> np.ndarray:
+        return _joined(_batches(student.network.minibatch_indices(n_samples, batch_size, GeneratorSeed(seed)),
+                                call, {**inputs, "rng": GeneratorSeed(seed)}))
+    first, again = order(one), order(one)
+    other = [order(seed) for seed in others]
+    if np.array_equal(first, np.arange(n_samples)) and np.array_equal(other[0], np.arange(n_samples)):
         fail(f"{call} returned the indices in their original order: the data must be shuffled.",
              inputs=inputs, got=first, mistake="batches_not_shuffled")
     if not np.array_equal(first, again):
         fail(f"{call} gave different batches for two generators with the same seed.", inputs=inputs,
              expected=first, got=again, mistake="ignores_given_rng")
+    # a correct shuffle repeats one order for three other seeds with probability (1/n!)³ <= (1/120)³ ≈ 6e-7
+    if all(np.array_equal(first, batches) for batches in other):
+        fail(f"{call} gave the same batches for generators with {len(others) + 1} different seeds "
+             f"({', '.join(str(seed) for seed in [one, *others])}): the order must come from the rng it is given, "
+             "not from a generator of its own.", inputs=inputs, got=first, mistake="rng_replaced")
 
 
 @grades("network.sgd_step")
