@@ -225,7 +225,7 @@ def test_backward_matches_reference(student, ref, calls, rng):
 
 # |U²| at most this in the central-difference test: ŷ stays within [0.047, 0.953], where the loss's rounding noise
 # divided by the step stays far below the tolerance.  Saturated outputs (ŷ = 0.999997 for y = 0) made the
-# reference itself fail 7 draws in 3000; with this bound and the float64 step of difference_policy, 0 of 40,000
+# reference itself fail 7 draws in 3000; with this bound and the float64 step of difference_policy, 0 of 70,000
 # draws fail and the largest error is 1e-3 of the tolerance (tests/test_nn_gradient_check.py replays the 7).
 UNSATURATED = 3.0
 
