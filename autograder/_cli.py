@@ -58,6 +58,7 @@ class PartName(click.ParamType):
 
 
 part_option = click.option("--part", "parts", multiple=True, type=PartName(),
+                           callback=lambda ctx, param, names: tuple(dict.fromkeys(names)),   # each part once
                            help="Grade only this part (repeatable; `autograder overview` lists them).")
 format_option = click.option("--format", "output_format", type=click.Choice(FORMATS), default="text",
                              show_default=True, help="text summary, Gradescope results.json, or HTML report.")

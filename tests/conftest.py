@@ -95,3 +95,8 @@ def course_with_secret(tmp_path, monkeypatch) -> tuple[Path, str]:
     monkeypatch.setenv("AUTOGRADER_COURSE", str(root))
     monkeypatch.delenv("AUTOGRADER_COURSE_SECRET")
     return root, secret
+
+
+def pytest_configure(config):
+    # the hidden suites' marker, for the tests that call a suite's test functions in-process
+    config.addinivalue_line("markers", "grades(function, weight=1, root_cause=True): a hidden test's function")

@@ -90,3 +90,33 @@ def test_a_visible_examples_output_shows_its_input_once(tmp_path, reference_subm
     example = next(test for test in data["tests"] if "example" in test["tags"] and "laws.kaplan_loss" in test["tags"])
     assert example["status"] == ("passed" if body is None else "failed")
     assert example["output"].count("Input:") == 1
+
+
+def thirds_and_sevenths(scores: list[float]) -> dict:
+    """results.json of a part whose 12 tests are worth 1/12 point each and whose 7 tests 1/7 each: 2 points."""
+    from autograder.results import GradingResult, Kind, PartResult, Status, TestResult
+    worth = [1 / 12] * 12 + [1 / 7] * 7
+    tests = [TestResult(id=f"demo::f::test_{index}", title=f"test {index}", part="demo", function="f",
+                        kind=Kind.HIDDEN, score=score, max_score=points,
+                        status=Status.PASSED if score == points else Status.FAILED)
+             for index, (score, points) in enumerate(zip(scores, worth))]
+    part = PartResult(name="demo", title="Demo", max_points=2.0, tests=tests)
+    return json.loads(render_result(GradingResult(student="s", submission="s", parts=[part]), "json"))
+
+
+def test_the_tests_max_scores_add_up_to_the_total():
+    """Each max_score rounded alone made the course's 100 points add up to 99.9999."""
+    results = thirds_and_sevenths([1 / 12] * 12 + [1 / 7] * 7)
+    assert sum(test["max_score"] for test in results["tests"]) == pytest.approx(2.0, abs=1e-9)
+    assert results["max_score"] == 2.0
+
+
+def test_the_tests_scores_add_up_to_the_score_and_full_marks_stay_full():
+    scores = [1 / 12] * 11 + [0.0] + [1 / 7] * 5 + [0.1, 1 / 21]
+    results = thirds_and_sevenths(scores)
+    assert sum(test["score"] for test in results["tests"]) == pytest.approx(results["score"], abs=1e-9)
+    assert results["score"] == round(sum(scores), 4)
+    for test, score in zip(results["tests"], scores):
+        assert test["score"] <= test["max_score"]
+        assert (test["score"] == test["max_score"]) == (test["status"] == "passed")
+        assert test["score"] == pytest.approx(score, abs=1e-4)

@@ -43,7 +43,7 @@ def _load_parts(root: Path) -> tuple[Part, ...]:
 
 
 def load_parts(names: list[str] | tuple[str, ...] | None = None) -> list[Part]:
-    """The course's parts in teaching order, optionally only those named."""
+    """The course's parts in teaching order, optionally only those named (in the order named, each once)."""
     parts = list(_load_parts(course_root()))
     if not names:
         return parts
@@ -51,7 +51,7 @@ def load_parts(names: list[str] | tuple[str, ...] | None = None) -> list[Part]:
     unknown = [name for name in names if name not in known]
     if unknown:
         raise UserError(f"unknown part {unknown[0]!r}; the parts are {', '.join(known)}")
-    return [known[name] for name in names]
+    return [known[name] for name in dict.fromkeys(names)]   # a part named twice is graded and counted once
 
 
 def grading_settings() -> GradingSettings:

@@ -20,7 +20,7 @@ import queue
 import threading
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -170,8 +170,8 @@ class GradingPlugin:
                                  duration=call.duration, start=call.start, stop=call.stop)
 
     def _classify(self, error: BaseException) -> tuple[Status, Feedback]:
-        if isinstance(error, GradeFailure):
-            return Status.FAILED, error.feedback
+        if isinstance(error, GradeFailure):   # a copy: a failure cached per submission fails several tests
+            return Status.FAILED, replace(error.feedback)
         if isinstance(error, StudentCallError):
             return Status.FAILED, feedback_for_call_error(error)
         if isinstance(error, AssertionError):   # a bare assert in a suite: a check without our wording

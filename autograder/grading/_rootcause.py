@@ -11,12 +11,14 @@ causes.  Only results are read: nothing crosses into the worker.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..course import Part
 from ..results import Status, TestResult
 
 
 def attribute_root_causes(part: Part, tests: list[TestResult], local_only: set[str] | None = None) -> None:
-    """Annotate, in place, the failed tests of the part whose function builds on a function that failed.
+    """Give each failed test of the part whose function builds on a function that failed a Feedback naming it.
 
     local_only holds ids of tests whose failure no other function inherits (stability at extreme inputs,
     a dtype promise): they do not make their function a root cause.
@@ -53,10 +55,12 @@ def attribute_root_causes(part: Part, tests: list[TestResult], local_only: set[s
         own = short.get(test.function, test.function)
         several = len(names) > 1
         listed = " and ".join(names)
-        test.feedback.message = (
-            f"Your {listed} fail{'' if several else 's'} {'their' if several else 'its'} own tests (see them), and "
-            f"{own} builds on {'them' if several else 'it'}"
-            + (f" through {' and '.join(through)}" if through else "")
-            + f": fix {listed} first, then look at this test again. {test.feedback.message}")
-        test.feedback.root_cause = ", ".join(dict.fromkeys(root for root, _ in causes))
-        test.feedback.mistake = test.feedback.mistake_title = None
+        # a new Feedback: tests that fail on one check cached per submission share one object, which must not
+        # get the sentence once per test
+        test.feedback = replace(
+            test.feedback,
+            message=f"Your {listed} fail{'' if several else 's'} {'their' if several else 'its'} own tests (see "
+                    f"them), and {own} builds on {'them' if several else 'it'}"
+                    + (f" through {' and '.join(through)}" if through else "")
+                    + f": fix {listed} first, then look at this test again. {test.feedback.message}",
+            root_cause=", ".join(dict.fromkeys(root for root, _ in causes)), mistake=None, mistake_title=None)

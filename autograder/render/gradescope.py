@@ -11,6 +11,7 @@ source never appears.
 from __future__ import annotations
 
 import json
+import math
 
 from ..results import PASSED, GradingResult, PartResult, TestResult
 from ._blocks import detail_blocks, import_problems, seeds_line
@@ -32,18 +33,60 @@ def _test_output(test: TestResult) -> str:
     return visible_controls("\n\n".join(lines))
 
 
+PLACES = 4   # decimals of the points in results.json
+
+
+def _apportioned(values: list[float], total: float, caps: list[int] | None = None) -> list[int]:
+    """values in units of 10^-PLACES, each its floor or one more, adding up to total rounded (largest remainders).
+
+    Rounding each value alone makes twelve tests of 1/12 point add up to 0.9996, and the course's 100 points
+    to 99.9999.  caps (units) bound each result, for scores that must not pass their test's max_score.
+    """
+    unit = 10 ** PLACES
+    scaled = [value * unit for value in values]
+    units = [max(0, math.floor(value + 1e-6)) for value in scaled]   # 1e-6: 0.29 * 10^4 is 2899.9999999999995
+    if caps is not None:
+        units = [min(units_, cap) for units_, cap in zip(units, caps)]
+    missing = round(total * unit) - sum(units)
+    for index in sorted(range(len(values)), key=lambda index: units[index] - scaled[index]):
+        if missing <= 0:
+            break
+        if caps is None or units[index] < caps[index]:
+            units[index] += 1
+            missing -= 1
+    return units
+
+
+def _points(tests: list[TestResult]) -> list[tuple[float, float]]:
+    """(score, max_score) of each test rounded to PLACES decimals so that each column adds up to its total
+    rounded; a test with full marks keeps score = max_score."""
+    unit = 10 ** PLACES
+    maxima = _apportioned([test.max_score for test in tests], sum(test.max_score for test in tests))
+    full = [test.score >= test.max_score for test in tests]
+    partial = [index for index, is_full in enumerate(full) if not is_full]
+    rest = sum(test.score for test in tests) - sum(maxima[index] for index, is_full in enumerate(full) if is_full) / unit
+    scores = [maxima[index] if is_full else 0 for index, is_full in enumerate(full)]
+    for index, units in zip(partial, _apportioned([tests[index].score for index in partial], max(rest, 0.0),
+                                                  [maxima[index] for index in partial])):
+        scores[index] = units
+    return [(score / unit, maximum / unit) for score, maximum in zip(scores, maxima)]
+
+
 def gradescope_results(result: GradingResult) -> dict:
     tests = []
+    every_test = [test for part in result.parts for test in part.tests]
+    points = iter(_points(every_test))
     for part_number, part in enumerate(result.parts, start=1):
         for test_number, test in enumerate(part.tests, start=1):
             tags = [part.name, test.function, test.kind.value]
             if test.feedback and test.feedback.mistake:
                 tags.append(f"mistake:{test.feedback.mistake}")
+            score, max_score = next(points)
             tests.append({
                 "name": visible_controls(f"{part.name} · {test.function} · {test.title}"),
                 "number": f"{part_number}.{test_number}",
-                "score": round(test.score, 4),
-                "max_score": round(test.max_score, 4),
+                "score": score,
+                "max_score": max_score,
                 "status": "passed" if test.status == PASSED else "failed",
                 "output": _test_output(test),
                 "visibility": test.visibility,

@@ -1,8 +1,10 @@
 """Root causes across functions: a dependent function's failure names the failed function it builds on, first."""
 import pytest
+from conftest import reference_as_submission
 
 from autograder import UserError
 from autograder.course import load_part
+from autograder.grading import grade_submission
 from autograder.grading._rootcause import attribute_root_causes
 from autograder.render.dashboard import render_dashboard
 from autograder.results import Feedback, GradingResult, Kind, PartResult, Status
@@ -43,6 +45,18 @@ def test_a_failure_of_a_function_whose_building_block_failed_names_it_first(part
     feedback = tests[1].feedback
     assert feedback.root_cause == "layers.relu_grad"
     assert feedback.message.startswith("Your relu_grad fails its own tests (see them), and backward builds on it")
+
+
+def test_a_failure_shared_by_several_tests_names_its_root_cause_once_in_each(part):
+    """A check cached once per submission fails every test that uses it with the same feedback object."""
+    shared = Feedback(message="train did not learn the problem.")
+    tests = [result("backward", False)] + [result("train", False, name=f"test_{index}") for index in range(3)]
+    for test in tests[1:]:
+        test.feedback = shared
+    attribute_root_causes(part, tests)
+    for test in tests[1:]:
+        assert test.feedback.message.count("fails its own tests") == 1, test.feedback.message
+    assert shared.message == "train did not learn the problem."
 
 
 def test_the_symptoms_catalogued_mistake_is_not_counted_as_a_mistake(part):
@@ -87,3 +101,18 @@ def test_a_manifest_that_uses_an_unknown_function_is_a_located_error(tmp_path):
     with pytest.raises(UserError) as caught:
         load_part(folder / "assignment.yaml")
     assert "assignment.yaml:8:" in str(caught.value) and "'layers.relu'" in str(caught.value)
+
+
+def test_every_failed_train_test_names_the_failed_backward_once(tmp_path):
+    """The probe's case: a backward with its sign flipped fails the 7 train tests, each of which repeated the
+    root-cause sentence 7 times (their shared check of the learned network is made once per submission)."""
+    folder = reference_as_submission(tmp_path, ["nn"])
+    network = folder / "nn" / "network.py"
+    network.write_text(network.read_text() + "\n\n_right_backward = backward\n\n\n"
+                       "def backward(y, params, cache):\n"
+                       "    return {name: -grad for name, grad in _right_backward(y, params, cache).items()}\n")
+    result = grade_submission(folder, ["nn"])
+    train = [test for test in result.tests() if test.function == "network.train" and test.feedback]
+    assert len(train) >= 2
+    for test in train:
+        assert test.feedback.message.count("fails its own tests") == 1, test.feedback.message

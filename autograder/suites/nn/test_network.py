@@ -4,7 +4,8 @@ Fixtures use N, d and H that all differ (5, 7, 3), so a transposed weight
 matrix cannot go unnoticed, and batches of several examples, so a bias
 gradient that is not summed over the batch shows.  Gradients are checked
 against the reference and against central differences of the loss, in
-float64, with inputs kept away from the ReLU kink.
+float64, with inputs kept away from the ReLU kink and outputs away from
+saturation (where rounding noise would swamp the differences).
 
 train is graded by outcomes on data drawn from `rng`, so they change with the
 grading seed: an XOR-like problem rotated, shifted and relabelled at random, and
@@ -23,7 +24,7 @@ from autograder.grading import StudentCallError
 from autograder.grading.checks import expect, fail, figure, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, shape_of, show
 from autograder.grading.diagnose import Hints, Stage
-from autograder.grading.numeric import numerical_gradient, relative_error
+from autograder.grading.numeric import difference_policy, numerical_gradient, relative_error, working_precision
 from autograder.results import Figure, Series
 from autograder.sandbox.protocol import GeneratorSeed
 from autograder.suites.caching import once_per_submission
@@ -157,8 +158,12 @@ def test_bce_loss_is_finite_for_saturated_predictions(student, ref, calls):
     y = np.array([0.0, 1.0, 1.0])
     got = student.network.bce_loss(y_hat, y)
     check_unchanged(calls, "bce_loss(y_hat, y)", {"y_hat": y_hat, "y": y})
+    # a non-finite loss costs the points, float32 or not: a float32 network's ŷ is exactly 1.0 from U² ≈ 17 on,
+    # which training reaches, and train must report finite losses
     expect(got, ref.network.bce_loss(y_hat, y), call="bce_loss(y_hat, y)", inputs={"y_hat": y_hat, "y": y},
-           mistakes_if={"bce_not_clipped": lambda got: shape_of(got) == () and not np.isfinite(float(got))})
+           mistakes_if={"bce_not_clipped": lambda got: shape_of(got) == () and not np.isfinite(float(got)),
+                        "bce_clipped_in_float32": lambda got: shape_of(got) == () and np.isfinite(float(got))
+                        and working_precision(got) == np.float32})
 
 
 BACKWARD_STAGES = [   # the order backpropagation computes the gradients in, for "which layer is wrong"
@@ -218,10 +223,27 @@ def test_backward_matches_reference(student, ref, calls, rng):
                      backward_hints(y, params, cache))
 
 
+# |U²| at most this in the central-difference test: ŷ stays within [0.047, 0.953], where the loss's rounding noise
+# divided by the step stays far below the tolerance.  Saturated outputs (ŷ = 0.999997 for y = 0) made the
+# reference itself fail 7 draws in 3000; with this bound and the float64 step of difference_policy, 0 of 70,000
+# draws fail and the largest error is 1e-3 of the tolerance (tests/test_nn_gradient_check.py replays the 7).
+UNSATURATED = 3.0
+
+
+def unsaturated_network(rng, n, d, hidden):
+    """network(rng, n, d, hidden) redrawn until every output score |U²| is at most UNSATURATED (2 draws in 3 are)."""
+    while True:
+        X, y, params = network(rng, n=n, d=d, hidden=hidden)
+        scores = np.maximum(X @ params["W1"] + params["b1"], 0.0) @ params["W2"] + params["b2"]
+        if np.max(np.abs(scores)) <= UNSATURATED:
+            return X, y, params
+
+
 @grades("network.backward")
 def test_backward_matches_numerical_gradient(student, ref, rng):
-    """backward's gradients agree with central differences of the mean BCE loss"""
-    X, y, params = network(rng, n=4, d=3, hidden=2)
+    """backward's gradients agree with central differences of the mean BCE loss, at outputs that do not saturate"""
+    X, y, params = unsaturated_network(rng, n=4, d=3, hidden=2)
+    step = difference_policy(np.float64).step   # the reference's loss computes in float64
     _, cache = ref.network.forward(X, params)
     got = student.network.backward(y, params, cache)
     inputs = {"X": X, "y": y, "params": params}
@@ -232,7 +254,7 @@ def test_backward_matches_numerical_gradient(student, ref, rng):
         trial = dict(params)
         trial[name] = value.copy()
         numerical = numerical_gradient(lambda trial=trial: ref.network.bce_loss(ref.network.forward(X, trial)[0], y),
-                                       trial[name])
+                                       trial[name], h=step)
         mismatch = compare(got[name], numerical, rtol=1e-5, atol=1e-7)
         if mismatch:
             same_shape = shape_of(got[name]) == numerical.shape
@@ -358,20 +380,28 @@ def test_minibatches_cover_every_index_once(student, rng, n_samples_is):
 
 @grades("network.minibatch_indices")
 def test_minibatches_are_shuffled_with_the_given_rng(student, rng):
-    """minibatch_indices shuffles, and the same rng seed gives the same batches"""
+    """minibatch_indices shuffles with the rng it is given: the same seed gives the same batches, others others"""
     call = "minibatch_indices(n_samples, batch_size, rng)"
-    n_samples, batch_size = epoch_shape(rng, "a remainder")
-    one, two = (int(seed) for seed in rng.choice(2**31, size=2, replace=False))
+    n_samples, batch_size = epoch_shape(rng, "a remainder")   # n_samples >= 5
+    one, *others = (int(seed) for seed in rng.choice(2**31, size=4, replace=False))
     inputs = {"n_samples": n_samples, "batch_size": batch_size, "rng": GeneratorSeed(one)}
-    first, again, other = (_joined(_batches(student.network.minibatch_indices(n_samples, batch_size,
-                                                                              GeneratorSeed(seed)), call, inputs))
-                           for seed in (one, one, two))
-    if np.array_equal(first, np.arange(n_samples)) and np.array_equal(other, np.arange(n_samples)):
+
+    def order(seed: int) -> np.ndarray:
+        return _joined(_batches(student.network.minibatch_indices(n_samples, batch_size, GeneratorSeed(seed)),
+                                call, {**inputs, "rng": GeneratorSeed(seed)}))
+    first, again = order(one), order(one)
+    other = [order(seed) for seed in others]
+    if np.array_equal(first, np.arange(n_samples)) and np.array_equal(other[0], np.arange(n_samples)):
         fail(f"{call} returned the indices in their original order: the data must be shuffled.",
              inputs=inputs, got=first, mistake="batches_not_shuffled")
     if not np.array_equal(first, again):
         fail(f"{call} gave different batches for two generators with the same seed.", inputs=inputs,
              expected=first, got=again, mistake="ignores_given_rng")
+    # a correct shuffle repeats one order for three other seeds with probability (1/n!)³ <= (1/120)³ ≈ 6e-7
+    if all(np.array_equal(first, batches) for batches in other):
+        fail(f"{call} gave the same batches for generators with {len(others) + 1} different seeds "
+             f"({', '.join(str(seed) for seed in [one, *others])}): the order must come from the rng it is given, "
+             "not from a generator of its own.", inputs=inputs, got=first, mistake="rng_replaced")
 
 
 @grades("network.sgd_step")
