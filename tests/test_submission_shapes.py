@@ -165,6 +165,13 @@ def test_relative_imports_between_a_parts_modules_work(tmp_path):
     assert result.score == result.max_score == 12, [t.feedback.message for t in result.tests() if t.feedback]
 
 
+def test_relative_imports_work_without_an_init_file(tmp_path):
+    scaling_with(tmp_path, laws_using("from . import _constants\nCRITICAL = _constants.N_C"),
+                 **{"_constants.py": "N_C = 8.8e13\n"})
+    result = grade_submission(tmp_path, ["scaling"])
+    assert result.score == result.max_score == 12, [t.feedback.message for t in result.tests() if t.feedback]
+
+
 def test_the_reference_copied_verbatim_as_a_package_gets_full_marks(tmp_path):
     shutil.copytree(course_root() / "reference" / "nn", tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
     result = grade_submission(tmp_path, ["nn"])
