@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import zipfile
 
 from conftest import reference_as_submission
 
@@ -129,6 +130,13 @@ def test_a_helper_of_the_same_name_in_two_parts_is_noted(tmp_path):
     assert any("util.py" in note and "nn/util.py" in note and "scaling/util.py" in note for note in submission.notes)
 
 
+def test_package_files_of_two_parts_are_no_helpers_of_the_same_name(tmp_path):
+    reference_as_submission(tmp_path, ("nn", "scaling"))
+    (tmp_path / "nn" / "__init__.py").write_text('"""nn."""\n')
+    (tmp_path / "scaling" / "__init__.py").write_text('"""scaling."""\n')
+    assert not locate(tmp_path, load_parts(["nn", "scaling"])).notes
+
+
 # -- stubs beside the student's own copy ---------------------------------------------------------------------------
 def test_an_untouched_stub_never_wins_over_the_students_own_copy(tmp_path):
     """The solution at the top, the handout in handout/nn/: the solution is graded."""
@@ -176,3 +184,17 @@ def test_the_reference_copied_verbatim_as_a_package_gets_full_marks(tmp_path):
     shutil.copytree(course_root() / "reference" / "nn", tmp_path / "nn", ignore=shutil.ignore_patterns("__pycache__"))
     result = grade_submission(tmp_path, ["nn"])
     assert result.score == result.max_score, [t.feedback.message for t in result.tests() if t.feedback][:3]
+
+
+def test_a_zip_member_named_dot_is_never_written_over_the_part_folder(tmp_path):
+    """A zip may name a member `.`: next to a flat solution it is no file name to copy to."""
+    hand_in = tmp_path / "hand-in.zip"
+    with zipfile.ZipFile(hand_in, "w") as archive:
+        archive.writestr(".", "not a file name")
+        archive.writestr("laws.py", LAWS)
+    submission = locate(hand_in, load_parts(["scaling"]))
+    scratch = make_scratch(submission)
+    try:
+        assert sorted(path.name for path in (scratch / "scaling").iterdir()) == ["laws.py"]
+    finally:
+        submission.cleanup()

@@ -60,6 +60,7 @@ def extra_files(origins: dict[str, set[str]], expected: set[str], files: Submiss
     for part in sorted(origins):
         for folder in sorted({_folder(origin) for origin in origins[part] if origin in files.files}):
             names = sorted(name for name in files.files if _folder(name) == folder and name not in taken
+                           and PurePosixPath(name).name not in ("", ".", "..")   # a zip may name a member "."
                            and not name.lower().endswith(".ipynb")
                            and not (name.endswith(".py") and PurePosixPath(name).stem in expected))
             if len(names) > MAX_EXTRA_FILES:
@@ -92,12 +93,14 @@ def _shadowed_helpers(extras: dict[tuple[str, str], ExtraFile]) -> list[str]:
     """
     by_name: dict[str, list[ExtraFile]] = {}
     for extra in extras.values():
-        if extra.name.endswith(".py"):
+        stem = extra.name.removesuffix(".py")
+        if extra.name.endswith(".py") and stem.isidentifier() and stem != "__init__":   # importable by name
             by_name.setdefault(extra.name, []).append(extra)
     notes = []
     for name, copies in sorted(by_name.items()):
         if len({copy.data for copy in copies}) > 1:
             copies.sort(key=lambda copy: copy.part)
-            notes.append(f"{name} differs between {' and '.join(copy.origin for copy in copies)}: every part's code "
-                         f"imports {copies[0].origin} under that name (give your helpers different names)")
+            notes.append(f"{name} differs between {' and '.join(copy.origin for copy in copies)}: imported by its plain "
+                         f"name, it is {copies[0].origin} for every part (give your helpers different names, or "
+                         "import them relatively)")
     return notes
