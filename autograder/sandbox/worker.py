@@ -188,6 +188,7 @@ class Worker:
         self.capture_limit = config["capture_chars"]
         self.objects = {}
         self.import_failures = {}
+        self.packages = {}   # part folder -> whether its modules import one another relatively
         self.in_student_code = False
         self.expired = False   # the current request's time is up
         self.armed = False
@@ -278,7 +279,9 @@ class Worker:
         """
         for folder in self.config["module_paths"]:
             if os.path.isfile(os.path.join(folder, f"{name}.py")):
-                return folder if _uses_relative_imports(folder) else None
+                if folder not in self.packages:   # looked at once: the modules of a part are imported one by one
+                    self.packages[folder] = _uses_relative_imports(folder)
+                return folder if self.packages[folder] else None
         return None
 
     def stop(self, names):
