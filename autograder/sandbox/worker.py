@@ -6,7 +6,9 @@ Started by the grading process (inside bubblewrap where it works) as
 
 It imports numpy, drops privileges, applies resource limits, sets no_new_privs
 and installs the system-call filter the grader built, and then serves
-requests read from a private pipe: import a student module, call a function,
+requests read from a private pipe: import a student module (as a module of a
+package named after its part when the part's modules import one another
+relatively: `from .activations import relu`), call a function,
 construct an object, call a method.  Each reply carries the encoded return
 value, the text the call printed, the warnings it raised and, when asked, the
 arguments as they are after the call (to detect mutation).
