@@ -2,10 +2,13 @@
 
 A submission is a folder or a .zip holding the student's copies of the
 assignment modules, flat (`activations.py`) or in the assignment's sub-folders
-(`nn/activations.py`, `assignments/nn/activations.py`).  Only the expected
-module files are read, with size limits, and only they are copied into the
-scratch folder, laid out as `<part>/<module>.py` so that sibling imports by
-plain name work for either layout.  Everything is read through
+(`nn/activations.py`, `assignments/nn/activations.py`).  The expected module
+files are read, with size limits, and copied into the scratch folder, laid out
+as `<part>/<module>.py` so that sibling imports by plain name work for either
+layout.  When a module is found more than once, a copy that is the handed-out
+stub unchanged never wins over one that is not.  The student's own helper
+modules and small data files next to a graded module are copied with it: see
+`_submission_extras`.  Everything is read through
 `autograder._untrusted` (regular files only, within the budgets of
 `assignments/grading.yaml`).  Jupyter notebooks (.ipynb, handed in alone
 or in the folder or zip) fill the parts none of whose .py modules were found:
@@ -23,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from .._errors import UserError
 from .._untrusted import SubmissionFiles, Unreadable, readable_name
 from ..course import Part, SubmissionBudgets, grading_settings
+from ._submission_extras import ExtraFile, extra_files
 from ._submission_notebook import NotANotebook, modules_from_notebooks
 from ._submission_pyfiles import MAX_FILES_READ, modules_from_py_files
 
@@ -46,6 +50,7 @@ class Submission:
     path: Path
     student: str
     modules: dict[tuple[str, str], LocatedModule] = field(default_factory=dict)
+    extras: dict[tuple[str, str], ExtraFile] = field(default_factory=dict)   # (part, file name): helpers, data
     notes: list[str] = field(default_factory=list)
     scratch: Path | None = None
 
@@ -70,13 +75,28 @@ def student_id_for(path: Path) -> str:
     return name or "student"
 
 
-def _pick(part: str, module: str, names: list[str]) -> str | None:
-    """The best file for part/module: one in a folder named after the part, else the shallowest."""
+MAX_COPIES_READ = 8   # copies of one module read to find one that is not the handed-out stub
+
+
+def _candidates(part: str, module: str, names: list[str]) -> list[str]:
+    """The files for part/module, best first: those in a folder named after the part, then the shallowest."""
     matches = [name for name in names if PurePosixPath(name).name == f"{module}.py"]
-    if not matches:
+    return sorted(matches, key=lambda name: (PurePosixPath(name).parent.name != part, len(PurePosixPath(name).parts),
+                                             name))
+
+
+def _as_text_lines(source: bytes) -> bytes:
+    """The source without a byte-order mark, with LF line ends and without trailing blanks (what editors change)."""
+    lines = source.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    return b"\n".join(line.rstrip() for line in lines).strip(b"\n")
+
+
+def _stub(part: Part, module: str) -> bytes | None:
+    """The handed-out stub of part/module, as `_as_text_lines` gives it; None where this copy of the course has none."""
+    try:
+        return _as_text_lines((part.folder / f"{module}.py").read_bytes())
+    except OSError:
         return None
-    in_part_folder = [name for name in matches if PurePosixPath(name).parent.name == part]
-    return sorted(in_part_folder or matches, key=lambda name: (len(PurePosixPath(name).parts), name))[0]
 
 
 def locate(path: Path, parts: list[Part], student: str | None = None,
@@ -96,6 +116,7 @@ def locate(path: Path, parts: list[Part], student: str | None = None,
             _add_modules(submission, parts, files)
             _add_notebooks(submission, parts, files, strict=path.is_file() and path.suffix == ".ipynb")
             _add_loose_files(submission, parts, files)
+            _add_extra_files(submission, parts, files)
     except Unreadable as error:
         raise MalformedSubmission(f"the submission {error}", readable_name(str(path))) from None
     except MemoryError:
@@ -108,18 +129,39 @@ def _add_modules(submission: Submission, parts: list[Part], files: SubmissionFil
     names = [name for name in files.files if name.endswith(".py")]
     for part in parts:
         for module in part.modules:
-            origin = _pick(part.name, module, names)
-            if origin is None:
-                continue
-            duplicates = [name for name in names if PurePosixPath(name).name == f"{module}.py" and name != origin]
-            if duplicates:
-                submission.notes.append(f"{module}.py found more than once; graded {origin}, ignored {', '.join(duplicates)}")
-            try:
-                source = files.read(origin, files.budgets.max_module_bytes)
-            except Unreadable as problem:
-                submission.notes.append(f"{origin} {problem}; not graded")
-                continue
-            submission.modules[(part.name, module)] = LocatedModule(part.name, module, origin, source)
+            candidates = _candidates(part.name, module, names)
+            if candidates:
+                _add_module(submission, part, module, candidates, files)
+
+
+def _add_module(submission: Submission, part: Part, module: str, candidates: list[str],
+                files: SubmissionFiles) -> None:
+    """The best copy of part/module: the first candidate that can be read and is not the stub unchanged, else the
+    first that can be read (a student may hand in the stub of a module they did not do)."""
+    stub = _stub(part, module) if len(candidates) > 1 else None
+    chosen: tuple[str, bytes] | None = None
+    unchanged: list[str] = []
+    for origin in candidates[:MAX_COPIES_READ]:
+        try:
+            source = files.read(origin, files.budgets.max_module_bytes)
+        except Unreadable as problem:
+            submission.notes.append(f"{origin} {problem}; not graded")
+            continue
+        if stub is not None and _as_text_lines(source) == stub:
+            unchanged.append(origin)
+            chosen = chosen or (origin, source)
+            continue
+        chosen = (origin, source)
+        break
+    if chosen is None:
+        return
+    origin, source = chosen
+    ignored = [name for name in candidates if name != origin]
+    if ignored:
+        submission.notes.append(f"{module}.py found more than once; graded {origin}, ignored "
+                                + ", ".join(f"{name} (the handout, unchanged)" if name in unchanged else name
+                                            for name in ignored))
+    submission.modules[(part.name, module)] = LocatedModule(part.name, module, origin, source)
 
 
 def _add_loose_files(submission: Submission, parts: list[Part], files: SubmissionFiles) -> None:
@@ -160,12 +202,25 @@ def _add_notebooks(submission: Submission, parts: list[Part], files: SubmissionF
     submission.notes += found.notes
 
 
+def _add_extra_files(submission: Submission, parts: list[Part], files: SubmissionFiles) -> None:
+    """The student's helper modules and data files next to the modules found, for the worker."""
+    origins: dict[str, set[str]] = {}
+    for (part, _), located in submission.modules.items():
+        origins.setdefault(part, set()).add(located.origin)
+    found = extra_files(origins, {module for part in parts for module in part.modules}, files)
+    module_files = {(part, f"{module}.py") for part, module in submission.modules}   # never overwritten
+    submission.extras = {key: extra for key, extra in found.files.items() if key not in module_files}
+    submission.notes += found.notes
+
+
 def make_scratch(submission: Submission) -> Path:
-    """Copy the located modules into a fresh scratch folder as <part>/<module>.py."""
+    """Copy the located modules into a fresh scratch folder as <part>/<module>.py, and the extra files beside them."""
     scratch = Path(tempfile.mkdtemp(prefix="autograder-submission-"))
     for (part, module), located in submission.modules.items():
         folder = scratch / part
         folder.mkdir(exist_ok=True)
         (folder / f"{module}.py").write_bytes(located.source)
+    for (part, name), extra in submission.extras.items():
+        (scratch / part / name).write_bytes(extra.data)   # its part has a module: the folder exists
     submission.scratch = scratch
     return scratch

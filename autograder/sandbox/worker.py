@@ -6,7 +6,9 @@ Started by the grading process (inside bubblewrap where it works) as
 
 It imports numpy, drops privileges, applies resource limits, sets no_new_privs
 and installs the system-call filter the grader built, and then serves
-requests read from a private pipe: import a student module, call a function,
+requests read from a private pipe: import a student module (as a module of a
+package named after its part when the part's modules import one another
+relatively: `from .activations import relu`), call a function,
 construct an object, call a method.  Each reply carries the encoded return
 value, the text the call printed, the warnings it raised and, when asked, the
 arguments as they are after the call (to detect mutation).
@@ -19,9 +21,12 @@ numpy and `protocol`, its neighbour in this folder.
 import base64
 import contextlib
 import importlib
+import importlib.machinery
+import importlib.util
 import io
 import json
 import os
+import re
 import resource
 import signal
 import sys
@@ -35,6 +40,8 @@ protocol = None   # imported in main(), once numpy is on the path
 
 MAX_MESSAGE_CHARS = 2000
 MAX_WARNINGS = 20
+_RELATIVE_IMPORT = re.compile(rb"^[ \t]*from[ \t]+\.", re.MULTILINE)   # `from .activations import relu`
+_SCANNED_BYTES = 1 << 20   # of each .py file, when looking for relative imports
 
 
 class CappedText(io.TextIOBase):
@@ -122,6 +129,46 @@ def _returned_arguments(value, args):
     return found
 
 
+def _uses_relative_imports(folder):
+    """Whether a .py file of the folder (the student's own, in their scratch copy) has a relative import."""
+    try:
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".py"))
+    except OSError:
+        return False
+    for name in names:
+        try:
+            with open(os.path.join(folder, name), "rb") as file:
+                if _RELATIVE_IMPORT.search(file.read(_SCANNED_BYTES)):
+                    return True
+        except OSError:
+            continue
+    return False
+
+
+def _import_from_package(name, folder):
+    """Import `name` as `<part>.<name>` of the part folder made a package (its __init__.py run, if any), and give
+    it its plain name too, so that later requests, and the student's plain-name imports, find the same module."""
+    package = os.path.basename(folder)
+    if package not in sys.modules:
+        init = os.path.join(folder, "__init__.py")
+        if os.path.isfile(init):
+            spec = importlib.util.spec_from_file_location(package, init, submodule_search_locations=[folder])
+        else:   # a namespace package: no code of its own
+            spec = importlib.machinery.ModuleSpec(package, None, is_package=True)
+            spec.submodule_search_locations = [folder]
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[package] = module
+        try:
+            if spec.loader is not None:
+                spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[package]
+            raise
+    module = importlib.import_module(f"{package}.{name}")
+    sys.modules.setdefault(name, module)
+    return module
+
+
 def _raising_code(name):
     """The code of a function that raises at once, saying that the grader stopped `name` (no free variables)."""
     message = (f"{name} was not run: the grader stopped it after its calls hit the time limit (or another limit) "
@@ -143,6 +190,7 @@ class Worker:
         self.capture_limit = config["capture_chars"]
         self.objects = {}
         self.import_failures = {}
+        self.packages = {}   # part folder -> whether its modules import one another relatively
         self.in_student_code = False
         self.expired = False   # the current request's time is up
         self.armed = False
@@ -216,12 +264,27 @@ class Worker:
             raise StudentFailure(self.import_failures[name])
         if name in sys.modules:
             return sys.modules[name], "", []
+        folder = self._package_folder(name)
         try:
+            if folder is not None:
+                return self.run(_import_from_package, (name, folder))
             return self.run(importlib.import_module, (name,))
         except StudentFailure as failure:
             failure.description["phase"] = "import"
             self.import_failures[name] = failure.description
             raise
+
+    def _package_folder(self, name):
+        """The part folder that holds `name`.py, when its modules import one another relatively (a package layout).
+
+        The grader asks for modules by plain name; `from .activations import relu` needs a parent package.
+        """
+        for folder in self.config["module_paths"]:
+            if os.path.isfile(os.path.join(folder, f"{name}.py")):
+                if folder not in self.packages:   # looked at once: the modules of a part are imported one by one
+                    self.packages[folder] = _uses_relative_imports(folder)
+                return folder if self.packages[folder] else None
+        return None
 
     def stop(self, names):
         """Make each stopped function (one whose calls kept hitting a limit) raise at once when other student code
