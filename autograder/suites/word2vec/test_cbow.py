@@ -414,7 +414,7 @@ def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref,
              "small runs (3 examples, 3 epochs, from the weights that lr = 0 returns) with cbow_step gives your "
              "weights only when all epochs use one order. Draw a new random order of the examples from the seeded "
              "generator at the start of every epoch.", inputs=shown[0], expected="a new order of the examples in each "
-             "epoch", got="the same order in every epoch")
+             "epoch", got="the same order in every epoch", mistake="cbow_train_same_order_every_epoch")
 
 
 @grades("train.train_cbow", weight=0.5)
