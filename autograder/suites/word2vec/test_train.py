@@ -408,11 +408,16 @@ def test_train_skipgram_trains_on_the_pairs_of_its_window(student, ref, calls, r
     window = PROBE["window"]
     off_by_one = next((other for other in (window + 1, window - 1) if probe_negatives(ref, probe, other) is not None),
                       None)
+    pairs = ref.pairs.skipgram_pairs(probe["ids"], window)
+    other_k = next((k for k in range(3 * PROBE["k"] + 1)
+                    if negatives_if(pairs, probe["tallies"], k, PROBE["epochs"]) is not None), None)
+    found = (f"; it is that sum for the pairs of window = {off_by_one}." if off_by_one is not None else
+             f"; it is that sum with {other_k} negatives per pair: draw k negatives for every pair." if other_k is not None
+             else ": train on every pair of skipgram_pairs(ids, window) once per epoch, with k negatives each.")
     fail(f"After a run of {TRAIN_CALL} with lr = {LR_PROBE:g}, W_out shows which steps were made: with scores near "
          "0, a step on the pair (c, o) moves u_o by +lr/2·v_c and each of its negatives by -lr/2·v_c. Your W_out "
          f"is not the sum of one step per pair of skipgram_pairs(ids, window) with k = {PROBE['k']} negatives each"
-         + (f"; it is that sum for the pairs of window = {off_by_one}." if off_by_one is not None else
-            ": train on every pair of skipgram_pairs(ids, window) once per epoch, with k negatives each."),
+         + found,
          inputs=probe["inputs"], expected=f"one step per pair of skipgram_pairs(ids, {window}) in each epoch",
          got="the steps of other pairs" + (f" (those of window = {off_by_one})" if off_by_one is not None else ""),
          mistake="train_window_off_by_one" if off_by_one is not None else None)
