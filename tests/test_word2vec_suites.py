@@ -360,6 +360,12 @@ ROUNDS = [
     (["train_negatives_may_hit_context", "train_cbow_random_W_out"],
      ["test_train_skipgram_never_draws_the_context_word_as_a_negative", "test_train_cbow_starts_W_out_at_zero"]),
     (["train_cbow_shuffles_once"], ["test_train_cbow_visits_the_examples_in_a_new_order_every_epoch"]),
+    (["train_negatives_raw_counts"], ["test_train_skipgram_draws_its_negatives_from_count_to_the_three_quarters"]),
+    (["train_window_off_by_one"], ["test_train_skipgram_trains_on_the_pairs_of_its_window"]),
+    (["train_same_order_every_epoch"], ["test_train_skipgram_visits_the_pairs_in_a_new_order_every_epoch"]),
+    (["cbow_train_window_off_by_one", "sampler_power_ignored"],
+     ["test_train_cbow_trains_on_the_examples_of_its_window", "test_sampler_uses_the_power_it_is_given"]),
+    (["sampler_draws_not_independent"], ["test_sampler_draws_of_one_call_are_independent"]),
 ]
 
 
@@ -391,7 +397,7 @@ def test_a_train_cbow_that_ignores_its_data_scores_zero_on_every_training_test(t
     target = folder / "word2vec" / "train.py"
     target.write_text(target.read_text() + "\n\n" + CONSTANT_TRAIN_CBOW)
     tests = [test for test in hidden(grade_submission(folder, ["word2vec"])) if test.function == "train.train_cbow"]
-    assert len(tests) == 9 and [test.score for test in tests] == [0.0] * 9
+    assert len(tests) == 10 and [test.score for test in tests] == [0.0] * 10
 
 
 def test_the_rounds_target_every_hidden_test(reference_result):

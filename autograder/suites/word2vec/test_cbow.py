@@ -41,6 +41,8 @@ from autograder.suites.word2vec._common import (
     replayed_orders,
     trained_embeddings,
 )
+from autograder.suites.word2vec._probe import LR as LR_PROBE
+from autograder.suites.word2vec._probe import cbow_first_order
 
 grades = pytest.mark.grades
 
@@ -257,6 +259,7 @@ SEPARATION = 0.5                 # same-topic minus cross-topic cosine: at least
 CONSISTENT = (0.8, 1.2)          # that loss over the reported last-epoch loss: 0.85 to 1.11
 RANDOM_TEXT = dict(vocab_size=8, n_words=200, dim=8, window=1, epochs=4, lr=0.5)
 SEES_THE_CENTER = 0.93           # last loss / log V on random text: at least 0.98 (center in its context: < 0.88)
+PROBE = dict(vocab_size=6, dim=8, window=2, epochs=1)   # a run with a tiny lr on 20 random words (see _probe.py)
 
 _runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → (corpus, result or error, arguments changed)
 
@@ -411,7 +414,7 @@ def test_train_cbow_visits_the_examples_in_a_new_order_every_epoch(student, ref,
              "small runs (3 examples, 3 epochs, from the weights that lr = 0 returns) with cbow_step gives your "
              "weights only when all epochs use one order. Draw a new random order of the examples from the seeded "
              "generator at the start of every epoch.", inputs=shown[0], expected="a new order of the examples in each "
-             "epoch", got="the same order in every epoch")
+             "epoch", got="the same order in every epoch", mistake="cbow_train_same_order_every_epoch")
 
 
 @grades("train.train_cbow", weight=0.5)
@@ -433,3 +436,33 @@ def test_train_cbow_cannot_predict_the_center_from_random_neighbours(student, re
              f"model can predict the center much better than chance: the loss should stay near log V = "
              f"{math.log(text['vocab_size']):.4f}. Your last epoch's loss is {losses[-1]:.4f}.", inputs=inputs,
              expected=f"losses[-1] >= {floor:.4f}", got=show(losses), mistake="cbow_center_in_own_context")
+
+
+@grades("train.train_cbow", weight=0.5)
+def test_train_cbow_trains_on_the_examples_of_its_window(student, ref, calls, rng):
+    """with a tiny lr, W_out shows one cbow_step per example of cbow_examples(ids, window)"""
+    fitted_run(student, ref, calls, rng)
+    ids, seed, window = rng.integers(0, PROBE["vocab_size"], size=20), int(rng.integers(2**31)), PROBE["window"]
+    inputs = (f"ids = np.array({ids.tolist()})\n" + ", ".join(f"{name} = {value}" for name, value in PROBE.items())
+              + f", lr = {LR_PROBE}, seed = {seed}")
+    W_in, W_out, _ = trained(student.train.train_cbow(ids.copy(), *PROBE.values(), LR_PROBE, seed),
+                             vocab_size=PROBE["vocab_size"], dim=PROBE["dim"], epochs=PROBE["epochs"], inputs=inputs)
+    expected = cbow_first_order(W_in, ref.pairs.cbow_examples(ids, window), PROBE["epochs"])
+    scaled, tolerance = W_out / LR_PROBE, 1e-3 * float(np.max(np.abs(expected)))   # measured error: below 1e-6
+
+    def fits(examples) -> bool:
+        return bool(np.max(np.abs(scaled - cbow_first_order(W_in, examples, PROBE["epochs"]))) <= tolerance)
+    if fits(ref.pairs.cbow_examples(ids, window)) or np.max(np.abs(scaled)) > 1e3 * np.max(np.abs(expected)):
+        return   # right, or W_out did not start at zero (test_train_cbow_starts_W_out_at_zero says so)
+    words = [int(word) for word in ids]
+    with_center = [(words[max(0, i - window):i + window + 1], center) for i, center in enumerate(words)]
+    mistake = ("cbow_train_window_off_by_one" if fits(ref.pairs.cbow_examples(ids, window + 1))
+               or fits(ref.pairs.cbow_examples(ids, window - 1)) else
+               "cbow_center_in_own_context" if fits(with_center) else None)
+    fail(f"After a run of {TRAIN_CALL} with lr = {LR_PROBE:g}, W_out shows which steps were made: while W_out is "
+         "near zero, a step on the example (context, center) adds lr·(onehot(center) - 1/V)·h to W_out, h the mean "
+         "of the context's rows of W_in. Your W_out is not the sum of one step per example of "
+         "cbow_examples(ids, window) in each epoch"
+         + ("; it is that sum for the examples of window - 1 or window + 1." if mistake == "cbow_train_window_off_by_one"
+            else "; it is that sum for contexts that include the center itself." if mistake else "."),
+         inputs=inputs, expected="W_out / lr ≈ " + show(expected), got="W_out / lr = " + show(scaled), mistake=mistake)

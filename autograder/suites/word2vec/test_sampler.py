@@ -11,6 +11,10 @@ estimated; 20,000 draws on the toy8 counts leave every expected count above
 200, where the chi-square approximation is accurate).  A wrong exponent is named
 from the maximum-likelihood exponent of the draws (standard error ≈ 0.0075 at
 20,000 draws; see /work/shared/research/student-mistakes.md §2).
+
+The power argument is checked with count^1 (a sampler that ignores it draws
+count^0.75 and is named), and the independence of the draws of one call by how
+much the per-call counts vary over 100 calls (quotas of floor(k·p) vary too little).
 """
 import numpy as np
 import pytest
@@ -125,23 +129,24 @@ def fits(observed, weights) -> bool:
     return pearson_chi2(observed, weights / weights.sum())[2] >= ALPHA
 
 
-def check_fit(observed, probabilities, counts, *, call, inputs):
-    """Pearson goodness of fit at ALPHA; on failure, name the exponent the draws follow best."""
+def check_fit(observed, probabilities, counts, *, call, inputs, power=0.75):
+    """Pearson goodness of fit at ALPHA against count^power; on failure, name the exponent the draws follow best."""
     statistic, df, p_value = pearson_chi2(observed, probabilities)
     if p_value >= ALPHA:
         return
     possible = probabilities > 0
-    power = mle_power(observed[possible], counts[possible])
-    mistake = next((name for value, name in NAMED_POWERS.items() if abs(power - value) < 0.1
+    best_power = mle_power(observed[possible], counts[possible])
+    named = NAMED_POWERS if power == 0.75 else {0.75: "sampler_power_ignored"}
+    mistake = next((name for value, name in named.items() if abs(best_power - value) < 0.1
                     and fits(observed, possible * powered(counts, value))), None)
     n = int(observed.sum())
     shown_p = f"= {p_value:.2g}" if p_value > 1e-300 else "< 1e-300"
     # the right frequencies on the wrong words: the draws fit once both are sorted
     misaligned = mistake is None and fits(np.sort(observed)[::-1], np.sort(probabilities)[::-1])
-    best = ("The draws have the right frequencies, but on the wrong words: sorted, they fit count^0.75, so the "
+    best = (f"The draws have the right frequencies, but on the wrong words: sorted, they fit count^{power:g}, so the "
             "probability of word i is not computed from counts[i] (were the counts sorted, or the words reordered?)."
-            if misaligned else f"The draws fit count^{power:.2f} best.")
-    fail(f"The {n} draws of {call} do not follow count^0.75: a chi-square goodness-of-fit test gives "
+            if misaligned else f"The draws fit count^{best_power:.2f} best.")
+    fail(f"The {n} draws of {call} do not follow count^{power:g}: a chi-square goodness-of-fit test gives "
          f"X² = {statistic:.1f} with {df} degrees of freedom, p {shown_p} (a correct sampler fails this test "
          f"with probability 1e-6). {best}",
          inputs=inputs, expected="draws per word ≈ " + show(np.round(n * probabilities, 1)),
@@ -266,3 +271,56 @@ def test_sampler_never_draws_a_word_with_count_zero(student, rng):
     if zero:
         fail(f"sampler.sample(k) drew word {zero[0]}, whose count is 0, {int(np.sum(draws == zero[0]))} times.",
              inputs=inputs, expected=f"no {zero[0]} among the draws", got=show(draws))
+
+
+@grades("sampler.NegativeSampler", weight=0.5)
+def test_sampler_uses_the_power_it_is_given(student, ref, rng):
+    """NegativeSampler(counts, power=1.0) draws follow count^1 (chi-square test, false-failure chance 1e-6)"""
+    counts, seed = shuffled_toy8(rng), int(rng.integers(2**31))
+    draws_wanted = DRAWS // 2   # 10,000 draws: count^0.75 against count^1 fails with p < 1e-20
+    inputs = {"counts": counts, "power": 1.0, "seed": seed, "k": draws_wanted}
+    sampler = student.sampler.NegativeSampler.new(counts, power=1.0, seed=seed)
+    draws = as_draws(sampler.call("sample", draws_wanted), draws_wanted, len(counts), call="sampler.sample(k)",
+                     inputs=inputs)
+    check_fit(np.bincount(draws, minlength=len(counts)), ref.sampler.noise_distribution(counts, 1.0), counts,
+              call="sampler.sample(k) of NegativeSampler(counts, power=1.0)", inputs=inputs, power=1.0)
+
+
+INDEPENDENT_CALLS, INDEPENDENT_K = 100, 20
+# Measured on 10^6 sets of 100 calls of 20 independent draws: lowest z -4.02, one below -4 (a lighter lower tail
+# than the normal's); floor(k·p) copies plus a few draws: z of -9.5 or less in 200 sets.
+EVENNESS_Z = -5.0
+
+
+@grades("sampler.NegativeSampler", weight=0.5)
+def test_sampler_draws_of_one_call_are_independent(student, ref, rng):
+    """the words of 100 calls of sample(20) vary from call to call as much as independent draws do"""
+    counts, seed = shuffled_toy8(rng), int(rng.integers(2**31))
+    inputs = {"counts": counts, "seed": seed, "k": INDEPENDENT_K}
+    batches = [as_draws(got, INDEPENDENT_K, len(counts), call="sampler.sample(k)", inputs=inputs) for got in
+               new_sampler(student, counts, seed).call("sample", INDEPENDENT_K, repeat=INDEPENDENT_CALLS)]
+    per_call = np.array([np.bincount(batch, minlength=len(counts)) for batch in batches])
+    z = evenness(per_call, ref.sampler.noise_distribution(counts), INDEPENDENT_K)
+    if z < EVENNESS_Z:
+        fail(f"The draws of one call of sampler.sample({INDEPENDENT_K}) are spread more evenly over the words than "
+             f"independent draws can be: over {INDEPENDENT_CALLS} calls, the per-call counts of the words stray from "
+             f"k·p by {z:.1f} standard deviations less than independent draws do (a correct sampler goes below "
+             f"{EVENNESS_Z:g} with probability below 1e-6).", inputs=inputs,
+             expected="per-call counts that vary like independent draws (binomial)",
+             got="per-call draws per word: " + ", ".join(show(row) for row in per_call[:4]) + " …",
+             mistake="sampler_draws_not_independent")
+
+
+def evenness(per_call: np.ndarray, probabilities: np.ndarray, k: int) -> float:
+    """z-score of Σ over calls of each call's Pearson X² against its exact mean and variance for independent draws.
+
+    per_call (calls, V) int: each call's draws per word; probabilities (V,) of the draws, all positive.  For k
+    independent draws X² has mean V - 1 and variance 2(V - 1) + (Σ 1/p - V² - 2V + 2) / k, exactly; the sum over
+    calls is close to normal, with a lower tail lighter than the normal's.  Draws more even than chance (quotas of
+    floor(k·p)) give a large negative z.
+    """
+    calls, V = per_call.shape
+    expected = k * probabilities
+    statistic = float(np.sum((per_call - expected) ** 2 / expected))
+    variance = calls * (2 * (V - 1) + (float(np.sum(1 / probabilities)) - V * V - 2 * V + 2) / k)
+    return (statistic - calls * (V - 1)) / variance ** 0.5

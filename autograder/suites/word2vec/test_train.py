@@ -12,6 +12,14 @@ any constant return scores 0 on all of them; then shapes, a falling loss, a mean
 loss per pair, losses that match the returned weights, the topics recovered, and
 the seed.  The feedback describes the corpus but never lists its ids.  The main
 run is made once per submission and shared by the tests that grade it.
+
+Two smaller runs see what the main run cannot.  Tiny runs on a two-word
+vocabulary, whose negatives are forced, are replayed with the reference
+(autograder/suites/replay.py) to check the exclusion of the context word and a
+new order in every epoch.  A run with lr = 1e-6 (_probe.py) is read back from
+W_out: how often each word was a context and a negative of each center, as
+integers, so the pairs of the window and k negatives per pair are checked
+exactly and the negatives' distribution by a chi-square test.
 """
 import math
 import weakref
@@ -22,9 +30,10 @@ import pytest
 from autograder.grading.checks import diagnosis, expect, fail, figure, first_mistake, matches, ratio
 from autograder.grading.compare import compare, show
 from autograder.grading.diagnose import Hints
-from autograder.grading.numeric import numerical_gradient
+from autograder.grading.numeric import numerical_gradient, pearson_chi2
 from autograder.results import Figure, Series
 from autograder.suites.caching import once_per_submission
+from autograder.suites.replay import runs_fitting_one_order
 from autograder.suites.word2vec._common import (
     check_inputs_kept,
     check_reported_loss,
@@ -35,6 +44,8 @@ from autograder.suites.word2vec._common import (
     scalar,
     trained_embeddings,
 )
+from autograder.suites.word2vec._probe import LR as LR_PROBE
+from autograder.suites.word2vec._probe import negatives_if, skipgram_tallies
 
 grades = pytest.mark.grades
 
@@ -176,9 +187,16 @@ UNTRAINED_LOSS = (K + 1) * math.log(2)   # the loss of every pair while W_out is
 FITTED = 0.9 * UNTRAINED_LOSS   # the loss of the returned weights over the corpus, over (k+1)·ln 2: at most 0.84
 SEPARATION = 0.3                # same-topic minus cross-topic cosine: at least 0.45 (untrained: 0 ± 0.1)
 CONSISTENT = (0.75, 1.25)       # that loss over the reported last-epoch loss: 0.86 to 1.09
+ORDER_RUNS = 8                  # tiny runs replayed to find the order; a correct trainer's fits one order in 1/12
+# The probe: a run with a tiny lr on counts that span a factor 30 (dim > V, so W_out can be read back, _probe.py);
+# 296 pairs × 8 negatives = 2,368 draws: a trainer drawing from count^1 fails the chi-square with p < 1e-8.
+PROBE = dict(vocab_size=8, dim=16, window=2, k=8, epochs=1)
+PROBE_COUNTS = np.array([30, 18, 12, 9, 3, 2, 1, 1])
+ALPHA = 1e-6
 
 _runs: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → (corpus, result, arguments changed)
 _fits: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # student → fitted_run's result, or its failure
+_probes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # student → probe_run's result, or its failure
 
 
 def planted_run(student, calls, rng) -> tuple:
@@ -304,24 +322,144 @@ def ranked_ids(got) -> list | None:
 def test_train_skipgram_never_draws_the_context_word_as_a_negative(student, ref, calls, rng):
     """with a vocabulary of two words, every negative is the word that is not the context (replayed with the reference)"""
     fitted_run(student, ref, calls, rng)
-    ids = np.array([0, 1, 0])   # pairs (0, 1), (1, 0), (1, 0), (0, 1): the only allowed negative is the center
+    # ids = [a, b]: the pairs (a, b) and (b, a) for every window >= 1, so only the negatives can be wrong here
+    ids = rng.permutation(2)
     pairs = ref.pairs.skipgram_pairs(ids, 1)
-    arguments = dict(ids=ids, vocab_size=2, dim=2, window=1, k=3, epochs=1, lr=0.5)
-
-    def step(W_in, W_out, example):
-        center, context = (int(word) for word in pairs[example])
-        ref.train.skipgram_step(W_in, W_out, center, context, np.full(arguments["k"], center), arguments["lr"])
-    for _ in range(2):   # a trainer that lets the context be drawn: all 12 negatives miss it with chance < 2e-4
-        replay, inputs = replayed_orders(student.train.train_skipgram, arguments, len(pairs), step, call=TRAIN_CALL,
+    arguments = dict(ids=ids, vocab_size=2, dim=2, window=1, k=5, epochs=1, lr=0.5)
+    for _ in range(2):   # a trainer that lets the context be drawn: all 10 negatives of a run miss it with chance 1e-3
+        replay, inputs = replayed_orders(student.train.train_skipgram, arguments, len(pairs),
+                                         forced_negatives_step(ref, pairs, arguments), call=TRAIN_CALL,
                                          seed=int(rng.integers(2**31)), rtol=1e-5)
         if not replay.replays:
-            fail(f"With the two-word vocabulary of ids = [0, 1, 0], the only word a pair's negatives may be is the one "
-                 "that is not its context word (the center: a context word is never its own negative). Starting "
-                 f"from the weights your {TRAIN_CALL} returns with lr = 0, no order of the 4 pairs gives the weights "
-                 "it returns with lr = 0.5 when skipgram_step gets those negatives: exclude the true context word "
-                 "when you draw negatives (redraw any negative equal to it).", inputs=inputs,
+            fail(f"With the two-word vocabulary of ids = {ids.tolist()}, the only word a pair's negatives may be is "
+                 "the one that is not its context word (the center: a context word is never its own negative). "
+                 f"Starting from the weights your {TRAIN_CALL} returns with lr = 0, neither order of the 2 pairs gives "
+                 "the weights it returns with lr = 0.5 when skipgram_step gets those negatives: exclude the true "
+                 "context word when you draw negatives (redraw any negative equal to it).", inputs=inputs,
                  expected="weights replayable with negatives that exclude the context word",
                  got="weights that no order of the pairs reproduces with those negatives")
+
+
+def forced_negatives_step(ref, pairs, arguments):
+    """The reference's step on pair `example` of a two-word vocabulary, whose k negatives can only be the word
+    that is not the context (in place, for replayed_orders)."""
+    def step(W_in, W_out, example):
+        center, context = (int(word) for word in pairs[example])
+        ref.train.skipgram_step(W_in, W_out, center, context, np.full(arguments["k"], 1 - context),
+                                arguments["lr"])
+    return step
+
+
+@grades("train.train_skipgram", weight=0.5)
+def test_train_skipgram_visits_the_pairs_in_a_new_order_every_epoch(student, ref, calls, rng):
+    """train_skipgram's order of the pairs changes from epoch to epoch (recovered by replaying tiny runs)"""
+    fitted_run(student, ref, calls, rng)
+    shown = []
+
+    def runs():
+        for _ in range(ORDER_RUNS):
+            a, b = (int(word) for word in rng.permutation(2))
+            ids = np.array([a, a, b])   # pairs (a, a), (a, a), (a, b), (b, a): their negatives are forced
+            pairs = ref.pairs.skipgram_pairs(ids, 1)
+            arguments = dict(ids=ids, vocab_size=2, dim=2, window=1, k=1, epochs=2, lr=0.5)
+            replay, inputs = replayed_orders(student.train.train_skipgram, arguments, len(pairs),
+                                             forced_negatives_step(ref, pairs, arguments), call=TRAIN_CALL,
+                                             seed=int(rng.integers(2**31)), rtol=1e-6)
+            shown.append(inputs)
+            yield replay
+    replayed = runs_fitting_one_order(runs(), total=ORDER_RUNS, needed=ORDER_RUNS - 1)
+    if replayed:
+        fail(f"Every epoch of your {TRAIN_CALL} goes through the pairs in the same order: replaying {replayed} "
+             "small runs (4 pairs, 2 epochs, from the weights that lr = 0 returns) with skipgram_step gives your "
+             "weights only when both epochs use one order. Draw a new random order of the pairs from the seeded "
+             "generator at the start of every epoch.", inputs=shown[0], expected="a new order of the pairs in each "
+             "epoch", got="the same order in every epoch", mistake="train_same_order_every_epoch")
+
+
+# -- train_skipgram's run with a tiny learning rate (see _probe.py) ---------------------------------------------------
+def probe_run(student, rng) -> dict:
+    """The probe corpus, its description, and the tallies of the student's run on it, made once per submission."""
+    def run():
+        words = rng.permutation(PROBE["vocab_size"])
+        ids = rng.permutation(np.repeat(words, PROBE_COUNTS))   # word words[i] occurs PROBE_COUNTS[i] times
+        seed = int(rng.integers(2**31))
+        inputs = (f"ids = np.array({ids.tolist()})\n"
+                  + ", ".join(f"{name} = {value}" for name, value in PROBE.items()) + f", lr = {LR_PROBE}, seed = {seed}")
+        got = student.train.train_skipgram(ids.copy(), *PROBE.values(), LR_PROBE, seed)
+        W_in, W_out, _ = trained_embeddings(got, call=TRAIN_CALL, inputs=inputs, **{
+            name: PROBE[name] for name in ("vocab_size", "dim", "epochs")})
+        return {"ids": ids, "inputs": inputs, "tallies": skipgram_tallies(W_in, W_out, LR_PROBE)}
+    return once_per_submission(_probes, student, run)
+
+
+def probe_negatives(ref, probe, window) -> np.ndarray | None:
+    """The negatives of the probe run by center and word, if it trained on the pairs of this window."""
+    pairs = ref.pairs.skipgram_pairs(probe["ids"], window)
+    return negatives_if(pairs, probe["tallies"], PROBE["k"], PROBE["epochs"])
+
+
+@grades("train.train_skipgram", weight=0.5)
+def test_train_skipgram_trains_on_the_pairs_of_its_window(student, ref, calls, rng):
+    """with a tiny lr, W_out shows one step per pair of skipgram_pairs(ids, window), each with k negatives"""
+    fitted_run(student, ref, calls, rng)
+    probe = probe_run(student, rng)
+    if probe["tallies"] is None or probe_negatives(ref, probe, PROBE["window"]) is not None:
+        return   # a run that is not plain SGD from W_out = 0 shows nothing here (see _probe.py)
+    window = PROBE["window"]
+    off_by_one = next((other for other in (window + 1, window - 1) if probe_negatives(ref, probe, other) is not None),
+                      None)
+    pairs = ref.pairs.skipgram_pairs(probe["ids"], window)
+    other_k = next((k for k in range(3 * PROBE["k"] + 1)
+                    if negatives_if(pairs, probe["tallies"], k, PROBE["epochs"]) is not None), None)
+    found = (f"; it is that sum for the pairs of window = {off_by_one}." if off_by_one is not None else
+             f"; it is that sum with {other_k} negatives per pair: draw k negatives for every pair." if other_k is not None
+             else ": train on every pair of skipgram_pairs(ids, window) once per epoch, with k negatives each.")
+    fail(f"After a run of {TRAIN_CALL} with lr = {LR_PROBE:g}, W_out shows which steps were made: with scores near "
+         "0, a step on the pair (c, o) moves u_o by +lr/2·v_c and each of its negatives by -lr/2·v_c. Your W_out "
+         f"is not the sum of one step per pair of skipgram_pairs(ids, window) with k = {PROBE['k']} negatives each"
+         + found,
+         inputs=probe["inputs"], expected=f"one step per pair of skipgram_pairs(ids, {window}) in each epoch",
+         got="the steps of other pairs" + (f" (those of window = {off_by_one})" if off_by_one is not None else ""),
+         mistake="train_window_off_by_one" if off_by_one is not None else None)
+
+
+def expected_negatives(ref, ids, pairs, power, k) -> np.ndarray:
+    """(V,) float64: how often each word is expected among k negatives per pair, drawn from count^power without
+    the pair's context word."""
+    noise = np.tile(ref.sampler.noise_distribution(np.bincount(ids, minlength=PROBE["vocab_size"]), power),
+                    (len(pairs), 1))
+    noise[np.arange(len(pairs)), pairs[:, 1]] = 0.0
+    return k * np.sum(noise / noise.sum(axis=1, keepdims=True), axis=0)
+
+
+@grades("train.train_skipgram", weight=0.5)
+def test_train_skipgram_draws_its_negatives_from_count_to_the_three_quarters(student, ref, calls, rng):
+    """the negatives of a run with a tiny lr, read back from W_out, follow count^0.75 (chi-square, false failure 1e-6)"""
+    fitted_run(student, ref, calls, rng)
+    probe = probe_run(student, rng)
+    negatives = None if probe["tallies"] is None else probe_negatives(ref, probe, PROBE["window"])
+    if negatives is None:
+        return   # the steps are not those of the pairs (the test of the window says so), or not plain SGD
+    ids, pairs = probe["ids"], ref.pairs.skipgram_pairs(probe["ids"], PROBE["window"])
+    observed = negatives.sum(axis=0)
+
+    def p_value(power):
+        return pearson_chi2(observed, expected_negatives(ref, ids, pairs, power, PROBE["k"]))[2]
+    # The pooled draws of pairs with different contexts: measured, p falls below 1e-6 in 2 of 2·10^6 simulated
+    # correct runs (20 corpora) and below 1e-5 in 14; no real run of the reference, its loops variant or two
+    # trainers on other random streams went below 1e-3 but one (1,000 runs each).
+    p = p_value(0.75)
+    if p >= ALPHA:
+        return
+    mistake = next((name for power, name in ((1.0, "train_negatives_raw_counts"), (0.0, "train_negatives_uniform"))
+                    if p_value(power) >= ALPHA), None)
+    expected = expected_negatives(ref, ids, pairs, 0.75, PROBE["k"])
+    fail(f"After a run of {TRAIN_CALL} with lr = {LR_PROBE:g}, W_out shows how often each word was drawn as a "
+         f"negative ({int(observed.sum())} draws: k for each pair). These counts do not follow count^0.75 of the "
+         f"word counts of ids without the pair's context word: a chi-square test gives p = {p:.2g} (a correct "
+         "trainer fails it with probability below 1e-6).", inputs=probe["inputs"],
+         expected="negatives per word ≈ " + show(np.round(expected, 1)),
+         got="negatives per word = " + show(observed), mistake=mistake)
 
 
 @grades("train.most_similar")
