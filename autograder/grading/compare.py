@@ -17,6 +17,13 @@ ATOL_FLOOR times the largest finite expected magnitude are agreement (σ(-1e4)
 = 7e-218 from a sigmoid that clips its input is as right as 0).  Everything here
 is total: any value a worker can return (any dtype, 0-d, empty, huge, nan, inf,
 any nesting) gives None or a Mismatch, never an exception.
+
+Where an expected value is a sum whose terms cancel (U·(p - y) with scores near 800,
+W - lr·grad where the step nearly undoes W), a float32 computation is only as good
+as its terms: a caller that knows them passes `terms`, and a float32 computation
+then agrees within FLOAT32_TERMS_RTOL times those magnitudes.  The precision of
+the computation is the result's dtype, or `precision` when the caller judged it
+from the other values returned with it (a float32 gradient next to a float() loss).
 """
 from __future__ import annotations
 
@@ -30,6 +37,8 @@ from ..sandbox.protocol import GeneratorSeed, Unsupported
 RTOL, ATOL = 1e-6, 1e-9
 FLOAT32_RTOL, FLOAT32_ATOL = 1e-4, 1e-6
 ATOL_FLOOR = 1e-12   # relative to the largest finite |expected|: float64 cannot promise more than this
+# relative to the magnitudes of the terms an expected entry sums: a few float32 roundings of each (eps = 1.2e-7)
+FLOAT32_TERMS_RTOL = 16 * float(np.finfo(np.float32).eps)
 
 
 @dataclass
@@ -83,35 +92,50 @@ def shape_of(value) -> tuple | None:
     return None if array is None else array.shape
 
 
-def tolerances(got: np.ndarray, expected: np.ndarray, rtol: float = RTOL, atol: float = ATOL) -> tuple[float, float]:
+def tolerances(got: np.ndarray, expected: np.ndarray, rtol: float = RTOL, atol: float = ATOL, *,
+               precision=None, terms=None) -> tuple[float, float | np.ndarray]:
     """The (rtol, atol) a comparison of got with expected really uses.
 
-    float32 (or less precise) results get FLOAT32_RTOL/ATOL at least, and atol is never below ATOL_FLOOR
-    times the largest finite magnitude of expected.
+    float32 (or less precise) results, and results of a float32 `precision` (a dtype), get FLOAT32_RTOL/ATOL at
+    least, and, given `terms` (the magnitudes of the terms each expected entry is a sum of: a number or an
+    array that broadcasts to expected's shape), an atol of FLOAT32_TERMS_RTOL × terms, entry by entry.  atol is
+    never below ATOL_FLOOR times the largest finite magnitude of expected (or of terms).
     """
-    if got.dtype.kind == "f" and got.dtype.itemsize <= 4:
+    single = got.dtype.kind == "f" and got.dtype.itemsize <= 4
+    if precision is not None and np.dtype(precision).itemsize <= 4:
+        single = True
+    if single:
         rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_ATOL)
     with np.errstate(all="ignore"):
         magnitudes = np.abs(expected[np.isfinite(expected)]) if expected.dtype.kind in "fc" else np.abs(expected)
         scale = float(np.max(magnitudes, initial=0.0))
-    return rtol, max(atol, ATOL_FLOOR * scale if np.isfinite(scale) else 0.0)
+        if terms is not None:
+            scale = max(scale, float(np.max(terms, initial=0.0)))
+    atol = max(atol, ATOL_FLOOR * scale if np.isfinite(scale) else 0.0)
+    if single and terms is not None:
+        return rtol, np.maximum(atol, FLOAT32_TERMS_RTOL * np.broadcast_to(np.asarray(terms, float), expected.shape))
+    return rtol, atol
 
 
-def compare(got, expected, where: str = "result", rtol: float = RTOL, atol: float = ATOL) -> Mismatch | None:
-    """None when got matches expected, else the first Mismatch found."""
+def compare(got, expected, where: str = "result", rtol: float = RTOL, atol: float = ATOL, *,
+            precision=None, terms=None) -> Mismatch | None:
+    """None when got matches expected, else the first Mismatch found.
+
+    precision and terms: see tolerances (terms only for an expected number or array, not a nesting of them).
+    """
     with np.errstate(all="ignore"):   # inf - inf and overflowing differences of hostile values: no warnings
-        return _compare(got, expected, where, rtol, atol)
+        return _compare(got, expected, where, rtol, atol, precision, terms)
 
 
-def _compare(got, expected, where: str, rtol: float, atol: float) -> Mismatch | None:
+def _compare(got, expected, where: str, rtol: float, atol: float, precision=None, terms=None) -> Mismatch | None:
     if isinstance(expected, (np.ndarray, np.generic)) or \
             (isinstance(expected, Real) and not isinstance(expected, bool)):
         return _compare_numbers(got, np.asarray(expected), where, rtol, atol,
-                                scalar=not isinstance(expected, np.ndarray))
+                                scalar=not isinstance(expected, np.ndarray), precision=precision, terms=terms)
     if isinstance(expected, (list, tuple)):
-        return _compare_sequences(got, expected, where, rtol, atol)
+        return _compare_sequences(got, expected, where, rtol, atol, precision)
     if isinstance(expected, dict):
-        return _compare_dicts(got, expected, where, rtol, atol)
+        return _compare_dicts(got, expected, where, rtol, atol, precision)
     if isinstance(got, Unsupported) or type(got) is not type(expected) or got != expected:
         return Mismatch(where, f"{where} should be {show(expected)}", show(expected), show(got))
     return None
@@ -125,7 +149,8 @@ def _kind_name(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool) -> Mismatch | None:
+def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool, precision=None,
+                     terms=None) -> Mismatch | None:
     got_array = as_numeric_array(got)
 
     def expected_text() -> str:   # only a mismatch needs the text (array2string is most of a passing check's time)
@@ -156,7 +181,7 @@ def _compare_numbers(got, expected: np.ndarray, where, rtol, atol, scalar: bool)
         at = f" at index {bad}" if got_float.ndim else ""
         return Mismatch(where, f"{where} contains {got_float[bad] if bad else got_float.item()}{at} where a finite "
                         f"number was expected (an overflow or a division by zero?)", expected_text(), show(got))
-    rtol, atol = tolerances(got_array, expected, rtol, atol)
+    rtol, atol = tolerances(got_array, expected, rtol, atol, precision=precision, terms=terms)
     differs = ~np.isclose(got_float, expected, rtol=rtol, atol=atol, equal_nan=True)
     if differs.any():
         return _value_mismatch(got_float, expected, where, differs)
@@ -180,7 +205,7 @@ def _value_mismatch(got: np.ndarray, expected: np.ndarray, where: str, differs: 
                            f"got {show(got[first].item())}", show(expected), show(got))
 
 
-def _compare_sequences(got, expected, where, rtol, atol) -> Mismatch | None:
+def _compare_sequences(got, expected, where, rtol, atol, precision=None) -> Mismatch | None:
     if isinstance(got, np.ndarray) and got.ndim >= 1:
         got = list(got)
     if not isinstance(got, (list, tuple)):
@@ -190,13 +215,13 @@ def _compare_sequences(got, expected, where, rtol, atol) -> Mismatch | None:
         return Mismatch(where, f"{where} should have {len(expected)} items, but it has {len(got)}",
                         show(expected), show(got))
     for index, (got_item, expected_item) in enumerate(zip(got, expected)):
-        mismatch = compare(got_item, expected_item, f"{where}[{index}]", rtol, atol)
+        mismatch = compare(got_item, expected_item, f"{where}[{index}]", rtol, atol, precision=precision)
         if mismatch:
             return mismatch
     return None
 
 
-def _compare_dicts(got, expected, where, rtol, atol) -> Mismatch | None:
+def _compare_dicts(got, expected, where, rtol, atol, precision=None) -> Mismatch | None:
     if not isinstance(got, dict):
         return Mismatch(where, f"{where} should be a dict with keys {sorted(expected)}, but your function "
                                f"returned {_kind_name(got)}", show(expected), show(got))
@@ -207,7 +232,7 @@ def _compare_dicts(got, expected, where, rtol, atol) -> Mismatch | None:
                 ([f"has unexpected key(s) {', '.join(map(repr, extra[:5]))}"] if extra else [])
         return Mismatch(where, f"{where} {' and '.join(parts)}", show(sorted(expected)), show(sorted(got)))
     for key, expected_item in expected.items():
-        mismatch = compare(got[key], expected_item, f"{where}[{key!r}]", rtol, atol)
+        mismatch = compare(got[key], expected_item, f"{where}[{key!r}]", rtol, atol, precision=precision)
         if mismatch:
             return mismatch
     return None
