@@ -40,20 +40,43 @@ def check_inputs_kept(calls, call: str, inputs: dict, allowed=()) -> None:
 
 
 def expect_items(got, expected: tuple, names: list[str], *, call: str, inputs, mistakes_if=None,
-                 rtol: float = 1e-6, atol: float = 1e-9, hints: Hints | None = None) -> None:
+                 rtol: float = 1e-6, atol: float = 1e-9, hints: Hints | None = None,
+                 terms: dict | None = None) -> None:
     """Compare a returned tuple item by item; the feedback names and shows the item that differs, and says how
-    the items relate to the expected ones (diagnose.explain, with the item names)."""
+    the items relate to the expected ones (diagnose.explain, with the item names).
+
+    The items are judged at the precision the function computed in (the least precise of them: a float32
+    gradient makes its float() loss float32 too); terms maps an item's name to the magnitudes of the terms its
+    expected value sums (see compare.tolerances), where they cancel.
+    """
     if not isinstance(got, (tuple, list)) or len(got) != len(expected):
         fail(f"{call} should return a tuple of {len(expected)} items ({', '.join(names)}), but it returned "
              f"{show(got, 200)}.", inputs=inputs)
+    precision = working_precision(*got)
     for name, got_item, expected_item in zip(names, got, expected):
-        mismatch = compare(got_item, expected_item, where=f"the returned {name}", rtol=rtol, atol=atol)
+        mismatch = compare(got_item, expected_item, where=f"the returned {name}", rtol=rtol, atol=atol,
+                           precision=precision, terms=(terms or {}).get(name))
         if mismatch is not None:
             hints = Hints(**{**vars(hints or Hints()), "items": names})
             found = diagnosis(list(got), list(expected), hints, inputs)
             fail(f"{call} returned a wrong {name}. {mismatch.problem[0].upper() + mismatch.problem[1:]}."
                  + (f" {found}" if found else ""), inputs=inputs, expected=show(expected_item), got=show(got_item),
                  mistake=first_mistake(mistakes_if, got))
+
+
+def softmax_terms(h, o: int, U) -> tuple:
+    """Magnitudes of the terms of loss = lse - u_o·h, ∂loss/∂h = Uᵀ(p - y) and ∂loss/∂U = (p - y)·hᵀ.
+
+    h: (E,), U: (V, E), float64; lse = log Σ exp(U·h), p = softmax(U·h), y = onehot(o).  Returns (loss terms: a
+    float, (E,), (V, E)).  Besides p and y, each entry carries |lse|·p: rounding lse (of size |scores|) moves
+    every p by that much relatively, which scores near 800 make the largest term in float32.
+    """
+    scores = U @ h
+    top = float(scores.max())
+    lse = top + float(np.log(np.sum(np.exp(scores - top))))
+    weights = np.exp(scores - lse) * (1.0 + abs(lse))
+    weights[o] += 1.0
+    return abs(lse) + abs(float(scores[o])), np.abs(U).T @ weights, np.outer(weights, np.abs(h))
 
 
 def scalar(value) -> float | None:

@@ -23,7 +23,7 @@ import pytest
 
 from autograder.grading.checks import expect, fail, figure, matches, ratio
 from autograder.grading.compare import as_numeric_array, compare, show
-from autograder.grading.numeric import numerical_gradient
+from autograder.grading.numeric import numerical_gradient, working_precision
 from autograder.results import Figure, Series
 from autograder.suites.caching import once_per_submission
 from autograder.suites.replay import runs_fitting_one_order
@@ -39,6 +39,7 @@ from autograder.suites.word2vec._common import (
     non_finite,
     planted_corpus,
     replayed_orders,
+    softmax_terms,
     trained_embeddings,
 )
 from autograder.suites.word2vec._probe import LR as LR_PROBE
@@ -136,8 +137,15 @@ def test_cbow_loss_is_stable_for_scores_near_800(student, ref, rng):
     inputs = {"V_context": V_context, "o": o, "U": U}
     expected = ref.losses.cbow_loss_and_grad(V_context, o, U)
     expect_items(student.losses.cbow_loss_and_grad(V_context, o, U), expected, LOSS_ITEMS, call=LOSS_CALL,
-                 inputs=inputs, mistakes_if={"cbow_softmax_no_max_shift": lambda got: any(map(non_finite, got)),
+                 inputs=inputs, terms=cbow_terms(V_context, o, U), mistakes_if={"cbow_softmax_no_max_shift": lambda got: any(map(non_finite, got)),
                                              **loss_mistakes(V_context, o, U, expected)})
+
+
+def cbow_terms(V_context, o, U) -> dict:
+    """The magnitudes of the terms of each returned item (softmax_terms; the C rows share ∂loss/∂h / C)."""
+    n_context = len(V_context)
+    loss, grad_h, grad_U = softmax_terms(V_context.mean(axis=0), o, U)
+    return {"loss": loss, "grad_V_context": np.tile(grad_h / n_context, (n_context, 1)), "grad_U": grad_U}
 
 
 # -- cbow_step --------------------------------------------------------------------------------------------------
@@ -179,8 +187,23 @@ def weights_after(calls, inputs) -> tuple:
     return np.asarray(after[0], dtype=np.float64), np.asarray(after[1], dtype=np.float64)
 
 
-def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9):
-    mismatch = compare(got, expected, where=f"{name} after the step", atol=atol)
+def step_terms(inputs) -> dict:
+    """Magnitudes of the terms of W - lr·grad for W_in and W_out after a step (softmax_terms for the gradients).
+
+    A step computed in float32 writes float32 gradients into float64 weights: it agrees with the exact step to
+    a few float32 roundings of these terms, also where W - lr·grad nearly cancels.
+    """
+    W_in, W_out, context, lr = (inputs[name] for name in ("W_in", "W_out", "context", "lr"))
+    _, grad_h, grad_out = softmax_terms(W_in[context].mean(axis=0), inputs["center"], W_out)
+    grad_in = np.zeros_like(W_in)
+    np.add.at(grad_in, context, grad_h / len(context))
+    return {"W_in": np.abs(W_in) + lr * grad_in, "W_out": np.abs(W_out) + lr * grad_out}
+
+
+def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9, precision=None):
+    """Fail unless the weights after the step match; precision: that of the step's computation (its loss's)."""
+    mismatch = compare(got, expected, where=f"{name} after the step", atol=atol, precision=precision,
+                       terms=step_terms(inputs)[name])
     if mismatch is None:
         return
     fail(f"After {STEP_CALL}, {name} is wrong. {mismatch.problem[0].upper() + mismatch.problem[1:]}.",
@@ -203,7 +226,7 @@ def test_cbow_step_moves_the_weights_against_the_gradient(student, ref, calls, r
     inputs = step_inputs(rng, 4)
     W_in, W_out, context = inputs["W_in"], inputs["W_out"], inputs["context"]
     _, expected_in, expected_out = reference_step(ref, inputs)
-    call_step(student, inputs)
+    precision = working_precision(call_step(student, inputs))
     got_in, got_out = weights_after(calls, inputs)
     touched = np.zeros(len(W_in), dtype=bool)
     touched[context] = True
@@ -212,12 +235,12 @@ def test_cbow_step_moves_the_weights_against_the_gradient(student, ref, calls, r
     def ascent(before, expected):
         return lambda got: ratio(np.asarray(got) - before, expected - before) == pytest.approx(-1)
 
-    expect_weights(got_in, expected_in, "W_in", inputs=inputs, mistakes_if={
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, precision=precision, mistakes_if={
         "cbow_matrices_swapped": lambda got: not np.array_equal(np.asarray(got)[outside], W_in[outside]),
         "step_grad_ascent": ascent(W_in, expected_in),
         "cbow_grad_to_one_row": lambda got: int(np.count_nonzero(
             np.any(np.asarray(got)[context] != W_in[context], axis=1))) == 1})
-    expect_weights(got_out, expected_out, "W_out", inputs=inputs,
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, precision=precision,
                    mistakes_if={"step_grad_ascent": ascent(W_out, expected_out)})
 
 
@@ -236,15 +259,16 @@ def test_cbow_step_moves_a_repeated_context_word_once_per_occurrence(student, re
     expected_in = W_in - lr * numerical_gradient(loss, work_in)
     expected_out = W_out - lr * numerical_gradient(loss, work_out)
     _, exact_in, _ = reference_step(ref, inputs)
-    call_step(student, inputs)
+    precision = working_precision(call_step(student, inputs))
     got_in, got_out = weights_after(calls, inputs)
     mistakes_if = {"cbow_repeated_context_once":   # the repeated word moved half as far, the other one right
                    lambda got: matches(np.asarray(got)[once], exact_in[once]) and
                    ratio(np.asarray(got)[twice] - W_in[twice], exact_in[twice] - W_in[twice]) == pytest.approx(0.5),
                    "cbow_grad_to_one_row": lambda got: not np.array_equal(np.asarray(got)[twice], W_in[twice]) and
                    np.array_equal(np.asarray(got)[once], W_in[once])}
-    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8, mistakes_if=mistakes_if)
-    expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8)
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8, mistakes_if=mistakes_if,
+                   precision=precision)
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8, precision=precision)
 
 
 # -- train_cbow -------------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from autograder.suites.word2vec._common import (
     loss_of,
     non_finite,
     scalar,
+    softmax_terms,
 )
 
 grades = pytest.mark.grades
@@ -120,6 +121,7 @@ def test_softmax_loss_is_stable_for_scores_near_800(student, ref):
     inputs = {"v_c": v_c, "o": 1, "U": U}
     expect_items(student.losses.softmax_loss_and_grad(v_c, 1, U), ref.losses.softmax_loss_and_grad(v_c, 1, U),
                  SOFTMAX_ITEMS, call="softmax_loss_and_grad(v_c, o, U)", inputs=inputs,
+                 terms=dict(zip(SOFTMAX_ITEMS, softmax_terms(v_c, 1, U))),
                  mistakes_if={"softmax_no_max_shift": lambda got: any(non_finite(item) for item in got)})
     # A true word 805 below the best score: no training run gets there, so only a note.
     low = loss_or_none(lambda: student.losses.softmax_loss_and_grad(v_c, 3, U))
