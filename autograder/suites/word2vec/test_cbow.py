@@ -137,8 +137,9 @@ def test_cbow_loss_is_stable_for_scores_near_800(student, ref, rng):
     inputs = {"V_context": V_context, "o": o, "U": U}
     expected = ref.losses.cbow_loss_and_grad(V_context, o, U)
     expect_items(student.losses.cbow_loss_and_grad(V_context, o, U), expected, LOSS_ITEMS, call=LOSS_CALL,
-                 inputs=inputs, terms=cbow_terms(V_context, o, U), mistakes_if={"cbow_softmax_no_max_shift": lambda got: any(map(non_finite, got)),
-                                             **loss_mistakes(V_context, o, U, expected)})
+                 inputs=inputs, terms=cbow_terms(V_context, o, U),
+                 mistakes_if={"cbow_softmax_no_max_shift": lambda got: any(map(non_finite, got)),
+                              **loss_mistakes(V_context, o, U, expected)})
 
 
 def cbow_terms(V_context, o, U) -> dict:
