@@ -3,12 +3,17 @@
 The losses below compute in float32 and return the loss as a Python float; cbow_step writes their float32
 gradients into the caller's float64 weights.  With scores near 800, U·(p - y) cancels terms of size 800 and
 float32 cannot resolve its entries of 1e-5; after a step, W - lr·grad can nearly cancel too.  Seeds 0, 2 and 5
-docked this code before the comparisons took the magnitude of those terms into account.
+docked this code before the comparisons took the magnitude of those terms into account.  And a central
+difference of a float32 loss is only known to the loss's rounding over 2h: seed 13 docked a float32
+neg_sampling_loss_and_grad whose grad_u_o was far smaller than its loss.
 """
+import numpy as np
 import pytest
 from conftest import reference_as_submission
 
 from autograder.grading import grade_submission
+from autograder.grading.checks import GradeFailure
+from autograder.suites.word2vec._common import check_against_central_differences, neg_sampling_loss_terms
 
 SOFTMAXES = {   # two stable formulas: log-probabilities of shifted scores, and log-sum-exp minus the true score
     "shifted": '''
@@ -50,3 +55,39 @@ def test_softmax_and_cbow_in_float32_keep_full_marks(tmp_path, seed, softmax):
     docked = [f"{test.title}: {test.feedback.message if test.feedback else ''}" for test in result.tests()
               if test.function in FUNCTIONS and test.score < test.max_score]
     assert docked == [], "\n".join(docked)
+
+
+def neg_sampling_in_float32(v_c, u_o, U_neg, scale_u_o=1.0):
+    """neg_sampling_loss_and_grad computed in float32 (the probes' code); scale_u_o ≠ 1 makes grad_u_o wrong."""
+    v_c, u_o, U_neg = (np.asarray(a, np.float32) for a in (v_c, u_o, U_neg))
+    positive, negatives = u_o @ v_c, U_neg @ v_c
+    loss = np.logaddexp(np.float32(0), -positive) + np.sum(np.logaddexp(np.float32(0), negatives))
+    positive_grad = np.float32(1) / (np.float32(1) + np.exp(-positive)) - np.float32(1)
+    negative_grads = np.float32(1) / (np.float32(1) + np.exp(-negatives))
+    return (float(loss), positive_grad * u_o + U_neg.T @ negative_grads,
+            np.float32(scale_u_o) * positive_grad * v_c, np.outer(negative_grads, v_c))
+
+
+def central_differences_check(seed, scale_u_o=1.0) -> None:
+    """The suite's central-difference check of neg_sampling_loss_and_grad on the suite's kind of inputs."""
+    rng = np.random.default_rng(seed)
+    v_c, u_o, U_neg = rng.normal(size=3), rng.normal(size=3), rng.normal(size=(3, 3))
+    U_neg[1] = U_neg[2]
+    got = neg_sampling_in_float32(v_c, u_o, U_neg, scale_u_o)
+    check_against_central_differences(lambda: neg_sampling_in_float32(v_c, u_o, U_neg)[0], [v_c, u_o, U_neg], got,
+                                      ["grad_v_c", "grad_u_o", "grad_U_neg"], call="neg_sampling_loss_and_grad",
+                                      inputs={}, sign_mistake="neg_grad_sign", rng=rng,
+                                      loss_terms=neg_sampling_loss_terms(v_c, u_o, U_neg))
+
+
+def test_central_differences_accept_a_float32_gradient_next_to_a_large_loss():
+    # σ(u_o·v_c) ≈ 1 makes grad_u_o tiny while the negatives make the loss large: the rounding of the float32
+    # loss (≈ 1e-7 of it), over 2h, swamps 1 % of the slope.  Draws 427, 1122, 1763, 2150 … of 20,000 did this.
+    for seed in range(3000):
+        central_differences_check(seed)
+
+
+@pytest.mark.parametrize("seed", [1, 3, 4])   # draws whose grad_u_o float32 resolves (not 427, 2150, 4769)
+def test_central_differences_still_catch_a_float32_gradient_off_by_five_percent(seed):
+    with pytest.raises(GradeFailure, match="grad_u_o"):
+        central_differences_check(seed, scale_u_o=1.05)

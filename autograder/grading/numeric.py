@@ -25,9 +25,19 @@ class DifferencePolicy:
     step: float           # h of (f(x + h) - f(x - h)) / 2h, for inputs of order 1
     tolerance: float      # relative error allowed between a gradient and the central differences
 
+    def slope_noise(self, loss_terms: float) -> float:
+        """How far rounding alone can move a central difference of a loss whose terms have magnitude loss_terms.
+
+        Each of f(x ± h) is off by a few roundings of its terms (LOSS_ROUNDINGS · eps/2 · loss_terms), and
+        their difference is divided by 2h: a slope much smaller than the loss (σ ≈ 1 next to large negative
+        terms) is only known to this absolute precision, whatever its relative tolerance says.
+        """
+        return LOSS_ROUNDINGS * float(np.finfo(self.precision).eps) * abs(loss_terms) / (2.0 * self.step)
+
 
 # float64: h = 1e-5 leaves rounding (1e-16 / h) and truncation (h²) near 1e-10, far below the tolerance;
 # float32: rounding of 1e-7 needs h ≈ 1e-3 (1e-7 / h ≈ h² ≈ 1e-6 to 1e-4 of the slope), and a tolerance of 1e-2.
+LOSS_ROUNDINGS = 8   # roundings of a loss's terms a slope must allow for: 10x the largest seen (0.7 eps·|loss|/2h)
 _POLICIES = {8: DifferencePolicy(np.dtype(np.float64), 1e-5, 1e-6),
              4: DifferencePolicy(np.dtype(np.float32), 1e-3, 1e-2)}
 

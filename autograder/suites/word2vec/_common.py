@@ -79,6 +79,14 @@ def softmax_terms(h, o: int, U) -> tuple:
     return abs(lse) + abs(float(scores[o])), np.abs(U).T @ weights, np.outer(weights, np.abs(h))
 
 
+def neg_sampling_loss_terms(v_c, u_o, U_neg) -> float:
+    """The magnitude of the terms of the loss -log σ(u_o·v_c) - Σ log σ(-u_k·v_c): all positive, so the loss.
+
+    v_c, u_o: (E,), U_neg: (K, E), float64.  Returns a float.
+    """
+    return float(np.logaddexp(0.0, -u_o @ v_c) + np.sum(np.logaddexp(0.0, U_neg @ v_c)))
+
+
 def scalar(value) -> float | None:
     """A returned single number as a float, or None if it is not one."""
     array = as_numeric_array(value)
@@ -111,7 +119,7 @@ def slope_along(loss, array, direction, h) -> float:
 
 
 def check_against_central_differences(loss, arrays, got, names, *, call, inputs, sign_mistake, rng,
-                                      mistake_of=None):
+                                      mistake_of=None, loss_terms: float | None = None):
     """Each returned gradient (got[1:], after the loss) against central differences of the student's own loss.
 
     A central difference along one random direction per argument (two calls) checks a correct gradient; only
@@ -119,8 +127,13 @@ def check_against_central_differences(loss, arrays, got, names, *, call, inputs,
     and tolerance fit the precision of what the function returned (a float32 loss needs a larger step).  A
     gradient of the opposite sign names sign_mistake; otherwise mistake_of(name, gradient, numerical), if
     given, may name another mistake.
+
+    loss_terms: the magnitude of the terms the exact loss sums, from the inputs (never from the student's
+    loss, which could be made huge): the slope along a direction is only known to the rounding of those terms
+    over 2h (policy.slope_noise), which matters in float32 when a gradient is much smaller than the loss.
     """
     policy = difference_policy(working_precision(*got))
+    noise = 0.0 if loss_terms is None else policy.slope_noise(loss_terms)
     for name, array, gradient in zip(names, arrays, got[1:]):
         gradient = as_numeric_array(gradient)
         if gradient is None or gradient.shape != array.shape:
@@ -130,7 +143,7 @@ def check_against_central_differences(loss, arrays, got, names, *, call, inputs,
         direction = rng.normal(size=array.shape)
         measured = slope_along(loss, array, direction, policy.step)
         scale = max(1e-8, abs(measured), float(np.linalg.norm(gradient) * np.linalg.norm(direction)))
-        if abs(float(np.sum(gradient * direction)) - measured) <= policy.tolerance * scale:
+        if abs(float(np.sum(gradient * direction)) - measured) <= policy.tolerance * scale + noise:
             continue
         numerical = numerical_gradient(loss, array, h=policy.step)
         mistake = None   # gradient is a float64 array of the right shape here, safe for mistake_of

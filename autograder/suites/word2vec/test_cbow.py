@@ -119,7 +119,8 @@ def test_cbow_gradients_match_central_differences_of_the_loss(student, rng):
     check_against_central_differences(lambda: loss_of(student.losses.cbow_loss_and_grad(V_context, o, U), LOSS_CALL,
                                                       inputs),
                                       [V_context, U], got, LOSS_ITEMS[1:], call=LOSS_CALL, inputs=inputs,
-                                      sign_mistake=None, rng=rng, mistake_of=mistake_of)
+                                      sign_mistake=None, rng=rng, mistake_of=mistake_of,
+                                      loss_terms=softmax_terms(V_context.mean(axis=0), o, U)[0])
 
 
 @grades("losses.cbow_loss_and_grad")

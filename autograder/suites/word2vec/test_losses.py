@@ -22,6 +22,7 @@ from autograder.suites.word2vec._common import (
     check_inputs_kept,
     expect_items,
     loss_of,
+    neg_sampling_loss_terms,
     non_finite,
     scalar,
     softmax_terms,
@@ -110,7 +111,8 @@ def test_softmax_gradients_match_central_differences_of_the_loss(student, rng):
         fail(f"{call} should return 3 items (loss, grad_v_c, grad_U), but it returned {len(got)}.", inputs=inputs)
     check_against_central_differences(lambda: loss_of(student.losses.softmax_loss_and_grad(v_c, o, U), call, inputs),
                                       [v_c, U], got, SOFTMAX_ITEMS[1:], call=call, inputs=inputs,
-                                      sign_mistake="softmax_grad_sign", rng=rng)
+                                      sign_mistake="softmax_grad_sign", rng=rng,
+                                      loss_terms=softmax_terms(v_c, o, U)[0])
 
 
 @grades("losses.softmax_loss_and_grad")
@@ -193,7 +195,7 @@ def test_neg_sampling_gradients_match_central_differences_of_the_loss(student, r
     check_against_central_differences(
         lambda: loss_of(student.losses.neg_sampling_loss_and_grad(v_c, u_o, U_neg), call, inputs),
         [v_c, u_o, U_neg], got, NEG_ITEMS[1:], call=call, inputs=inputs, sign_mistake="neg_grad_sign",
-        rng=rng)
+        rng=rng, loss_terms=neg_sampling_loss_terms(v_c, u_o, U_neg))
 
 
 @grades("losses.neg_sampling_loss_and_grad", root_cause=False)   # skipgram_step's tests never reach such scores
