@@ -91,3 +91,31 @@ def test_central_differences_accept_a_float32_gradient_next_to_a_large_loss():
 def test_central_differences_still_catch_a_float32_gradient_off_by_five_percent(seed):
     with pytest.raises(GradeFailure, match="grad_u_o"):
         central_differences_check(seed, scale_u_o=1.05)
+
+
+NEG_SAMPLING_IN_FLOAT32 = '''
+
+def neg_sampling_loss_and_grad(v_c, u_o, U_neg):   # the probe c_w2v_f32's, with the reference's _sigmoid
+    v_c = np.asarray(v_c, np.float32); u_o = np.asarray(u_o, np.float32); U_neg = np.asarray(U_neg, np.float32)
+    ps = u_o @ v_c
+    ns = U_neg @ v_c
+    loss = np.logaddexp(np.float32(0), -ps) + np.sum(np.logaddexp(np.float32(0), ns))
+    gp = _sigmoid(ps) - np.float32(1)
+    gn = _sigmoid(ns).astype(np.float32)
+    return (float(loss), (gp * u_o + U_neg.T @ gn).astype(np.float32), (gp * v_c).astype(np.float32),
+            np.outer(gn, v_c).astype(np.float32))
+'''
+
+
+@pytest.mark.parametrize("seed", [13, 49])
+def test_negative_sampling_and_skipgram_step_in_float32_keep_full_marks(tmp_path, seed):
+    # seed 13: grad_u_o far below the loss's rounding over 2h; seed 49: W - lr·grad where float32 gradients
+    # carry an absolute error of eps × their terms (σ - 1 cancels 1)
+    folder = reference_as_submission(tmp_path, ["word2vec"])
+    losses = folder / "word2vec" / "losses.py"
+    losses.write_text(losses.read_text() + NEG_SAMPLING_IN_FLOAT32)
+    result = grade_submission(folder, ["word2vec"], seed=seed)
+    docked = [f"{test.title}: {test.feedback.message if test.feedback else ''}" for test in result.tests()
+              if test.function in ("losses.neg_sampling_loss_and_grad", "train.skipgram_step")
+              and test.score < test.max_score]
+    assert docked == [], "\n".join(docked)

@@ -30,7 +30,7 @@ import pytest
 from autograder.grading.checks import diagnosis, expect, fail, figure, first_mistake, matches, ratio
 from autograder.grading.compare import compare, show
 from autograder.grading.diagnose import Hints
-from autograder.grading.numeric import numerical_gradient, pearson_chi2
+from autograder.grading.numeric import numerical_gradient, pearson_chi2, working_precision
 from autograder.results import Figure, Series
 from autograder.suites.caching import once_per_submission
 from autograder.suites.replay import runs_fitting_one_order
@@ -90,8 +90,27 @@ def row_labels(name, inputs) -> dict[int, str]:
     return labels
 
 
-def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9):
-    mismatch = compare(got, expected, where=f"{name} after the step", atol=atol)
+def step_terms(inputs) -> dict:
+    """Magnitudes of the terms of W - lr·grad for W_in and W_out after a step, float64 arrays shaped like them.
+
+    A step computed in float32 writes float32 gradients into float64 weights.  Their terms: σ(u_o·v) - 1
+    cancels 1 against σ (so it counts as σ + 1), each σ(u_k·v) multiplies a vector; W - lr·grad adds |W|.
+    """
+    W_in, W_out, center, context, lr = (inputs[name] for name in ("W_in", "W_out", "center", "context", "lr"))
+    negatives = np.asarray(inputs["negatives"])
+    v, u_o, U_neg = W_in[center], W_out[context], W_out[negatives]
+    positive, negative = sigmoid(u_o @ v) + 1.0, sigmoid(U_neg @ v)
+    terms_in, terms_out = np.abs(W_in), np.abs(W_out)
+    terms_in[center] += lr * (positive * np.abs(u_o) + np.abs(U_neg).T @ negative)
+    terms_out[context] += lr * positive * np.abs(v)
+    np.add.at(terms_out, negatives, lr * np.outer(negative, np.abs(v)))
+    return {"W_in": terms_in, "W_out": terms_out}
+
+
+def expect_weights(got, expected, name, *, inputs, mistakes_if=None, atol=1e-9, precision=None):
+    """Fail unless the weights after the step match; precision: that of the step's computation (its loss's)."""
+    mismatch = compare(got, expected, where=f"{name} after the step", atol=atol, precision=precision,
+                       terms=step_terms(inputs)[name])
     if mismatch is None:
         return
     hints = Hints(before=inputs[name], row_labels=row_labels(name, inputs), sizes={"lr": inputs["lr"]})
@@ -129,12 +148,12 @@ def test_skipgram_step_moves_the_weights_against_the_gradient(student, ref, call
     W_in, W_out, center, context, negatives, lr = step_inputs(rng, [0, 3, 4])
     inputs = {"W_in": W_in, "W_out": W_out, "center": center, "context": context, "negatives": negatives, "lr": lr}
     _, expected_in, expected_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
-    student.train.skipgram_step(W_in, W_out, center, context, negatives, lr)
+    precision = working_precision(student.train.skipgram_step(W_in, W_out, center, context, negatives, lr))
     got_in, got_out = weights_after(calls, inputs)
     ascent = {"step_grad_ascent": lambda got: ratio(np.asarray(got) - W_in, expected_in - W_in) == pytest.approx(-1)}
-    expect_weights(got_in, expected_in, "W_in", inputs=inputs, mistakes_if=ascent)
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, mistakes_if=ascent, precision=precision)
     variant = step_with_updated_center(W_in, W_out, center, context, negatives, lr)
-    expect_weights(got_out, expected_out, "W_out", inputs=inputs, mistakes_if={
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, precision=precision, mistakes_if={
         "step_grad_ascent": lambda got: ratio(np.asarray(got) - W_out, expected_out - W_out) == pytest.approx(-1),
         "step_updates_with_changed_vectors": lambda got: matches(got, variant)})
 
@@ -155,12 +174,12 @@ def test_skipgram_step_applies_a_repeated_negative_once_per_occurrence(student, 
     for row in sorted({context, *negatives.tolist()}):
         expected_out[row] -= lr * numerical_gradient(loss, work_out[row])
     _, _, exact_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
-    student.train.skipgram_step(W_in, W_out, center, context, negatives, lr)
+    precision = working_precision(student.train.skipgram_step(W_in, W_out, center, context, negatives, lr))
     got_in, got_out = weights_after(calls, inputs)
-    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8)
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, atol=1e-8, precision=precision)
     once = {"duplicate_negatives_not_accumulated":
             lambda got: ratio(np.asarray(got)[4] - W_out[4], exact_out[4] - W_out[4]) == pytest.approx(0.5)}
-    expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8, mistakes_if=once)
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, atol=1e-8, mistakes_if=once, precision=precision)
 
 
 @grades("train.skipgram_step", weight=0.5)
@@ -170,10 +189,10 @@ def test_skipgram_step_with_embedding_dimension_one_and_two_words(student, ref, 
     center, context, negatives, lr = 0, 1, np.array([0], dtype=np.int64), 0.1
     inputs = {"W_in": W_in, "W_out": W_out, "center": center, "context": context, "negatives": negatives, "lr": lr}
     _, expected_in, expected_out = reference_step(ref, W_in, W_out, center, context, negatives, lr)
-    student.train.skipgram_step(W_in, W_out, center, context, negatives, lr)
+    precision = working_precision(student.train.skipgram_step(W_in, W_out, center, context, negatives, lr))
     got_in, got_out = weights_after(calls, inputs)
-    expect_weights(got_in, expected_in, "W_in", inputs=inputs)
-    expect_weights(got_out, expected_out, "W_out", inputs=inputs)
+    expect_weights(got_in, expected_in, "W_in", inputs=inputs, precision=precision)
+    expect_weights(got_out, expected_out, "W_out", inputs=inputs, precision=precision)
 
 
 # -- train_skipgram -------------------------------------------------------------------------------------------------
