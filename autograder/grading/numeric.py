@@ -37,7 +37,7 @@ class DifferencePolicy:
 
 # float64: h = 1e-5 leaves rounding (1e-16 / h) and truncation (h²) near 1e-10, far below the tolerance;
 # float32: rounding of 1e-7 needs h ≈ 1e-3 (1e-7 / h ≈ h² ≈ 1e-6 to 1e-4 of the slope), and a tolerance of 1e-2.
-LOSS_ROUNDINGS = 8   # roundings of a loss's terms a slope must allow for: 10x the largest seen (0.7 eps·|loss|/2h)
+LOSS_ROUNDINGS = 8   # beyond the relative tolerance, 20,000 float32 draws needed at most 0.6 (eps·|loss|/2h)
 _POLICIES = {8: DifferencePolicy(np.dtype(np.float64), 1e-5, 1e-6),
              4: DifferencePolicy(np.dtype(np.float32), 1e-3, 1e-2)}
 
