@@ -40,12 +40,15 @@ class Entry:
     """One student's submission: its unique id, where it is, and its name as found (relative to SUBMISSIONS).
 
     `refused` says why it is not read at all ("a symbolic link, not read ..."); empty for one to grade.
+    `members` are a Gradescope submission's submitters, each {"sid", "email", "name"} (texts, "" when missing),
+    which the LMS export gives a row each.
     """
 
     student: str
     path: Path
     folder: str = ""
     refused: str = ""
+    members: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
 
 @dataclass
@@ -144,8 +147,19 @@ def _gradescope(folder: Path) -> list[Entry]:
         found = [s.get(":sid") or s.get(":email") or s.get(":name") or s.get("sid") or s.get("email") or s.get("name")
                  for s in submitters if isinstance(s, dict)]
         names = [str(name) for name in found if name]
-        entries.append(Entry("+".join(names) if names else student_id_for(path), path, str(key), refused or ""))
+        entries.append(Entry("+".join(names) if names else student_id_for(path), path, str(key), refused or "",
+                             _members(submitters)))
     return entries
+
+
+def _members(submitters) -> tuple[dict[str, str], ...]:
+    """A submission's submitters as {"sid", "email", "name"}, each a text ("" when missing); nobody left empty."""
+    def text(value) -> str:
+        return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+    members = [{key: text(person.get(f":{key}") or person.get(key)) for key in ("sid", "email", "name")}
+               for person in (submitters if isinstance(submitters, list) else []) if isinstance(person, dict)]
+    return tuple(member for member in members if any(member.values()))
 
 
 def _nbgrader(submitted: Path, root: Path) -> list[Entry]:

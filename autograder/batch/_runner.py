@@ -32,7 +32,6 @@ from ..grading.boundary import IsolationMode, check_workers_reach_temporary_fold
 from ..results import GradingResult
 from ._discover import Entry, find_submissions
 from ._gradebook import write_gradebook
-from ._groups import gradescope_submitters
 from ._jobs import grade_job
 from ._limited_job import GRADE_JOB, died_reason, limit_this_process, out_of_memory_reason, over_time_reason, run_within_limits
 from ._merge import PartPlan, code_parts, held_parts, merge, plan_for
@@ -207,8 +206,7 @@ def grade_class(submissions: Path, output: Path, settings: BatchSettings) -> Bat
         close_to_other_users(Path(submissions))   # no worker may read another student's submission
     outputs = _Outputs(output)
     outputs.folders = {entry.student: entry.folder for entry in entries}
-    submitters = gradescope_submitters(Path(submissions))
-    outputs.members = {entry.student: submitters[entry.folder] for entry in entries if entry.folder in submitters}
+    outputs.members = {entry.student: list(entry.members) for entry in entries if entry.members}
     settings_fingerprint = _settings_fingerprint(settings)
     records = {entry.student: state.record(entry.student) for entry in entries} if settings.parts else {}
     held = held_parts([record for record in records.values() if record], settings.parts or [])
